@@ -1,0 +1,45 @@
+"""Checks shared by the two initialisers: one W/b pair per layer, then the keys."""
+from .compare import close
+from .layers import fmt_keys, param_keys
+
+
+def check_layers(ctx, L, *, count_missing_as_loop_bounds):
+    params = ctx.dict_value(f"W1", "parameters", ctx.value)
+    expected_keys = param_keys(L)
+    for l in range(1, L + 1):
+        for name in (f"W{l}", f"b{l}"):
+            if name not in params:
+                present = {k for k in params if k in expected_keys}
+                if count_missing_as_loop_bounds and present and not (set(params) - expected_keys):
+                    n_got = len([k for k in params if str(k).startswith("W")])
+                    ctx.fail(name, "loop_bounds", "msg.loop_bounds", what="parameters", expected=L, got=n_got)
+                else:
+                    ctx.fail(name, "wrong_keys", "msg.wrong_keys", missing=name,
+                             extra=fmt_keys(set(params) - expected_keys))
+                continue
+            exp = ctx.exp(name)
+            if name.startswith("W"):
+                variants = [(exp / 0.01, "wrong_init_scale", "msg.wrong_init_scale", {"factor": 100})]
+                ok = ctx.array(name, name, params[name], name, variants=variants)
+                if not ok and ctx.findings[-1].hint == "wrong_value" and _plausible_scale(params[name], exp):
+                    f = ctx.findings.pop()
+                    ctx.fail(name, "wrong_value", "msg.wrong_seed", what=name, expected=f.expected, got=f.got)
+            else:
+                ctx.array(name, name, params[name], name)
+    ctx.visit("keys")
+    extra = set(params) - expected_keys
+    if extra:
+        ctx.fail("keys", "wrong_keys", "msg.wrong_keys", missing=fmt_keys(expected_keys - set(params)),
+                 extra=fmt_keys(extra))
+
+
+def _plausible_scale(got, exp):
+    """Random values of the right size but different draws: a seed problem."""
+    try:
+        return abs(got.std() - exp.std()) < 3 * exp.std() and not close(got, exp)
+    except Exception:
+        return False
+
+
+def record_params(out):
+    return {k: v for k, v in out.items()}

@@ -1,0 +1,55 @@
+"""Exercise 6 — ``compute_cost(AL, Y)`` → the cross-entropy cost, a 0-d scalar."""
+import numpy as np
+
+from .. import testcases as tc
+from .compare import as_number_array, close, summarize
+from .engine import Case, Exercise
+
+
+def _random(seed, m):
+    def make():
+        rng = np.random.RandomState(seed)
+        Y = (rng.uniform(size=(1, m)) > 0.5).astype(int)
+        AL = rng.uniform(0.05, 0.95, size=(1, m))
+        return AL, Y
+    return make
+
+
+def _reference():
+    Y, AL = tc.compute_cost_test_case()
+    return AL, Y
+
+
+CASES = (
+    Case("reference", _reference, "AL(1,3), Y=[[1,1,0]]", {"layer_dims": [1], "m": 3}),
+    Case("m7", _random(41, 7), "AL(1,7)", {"layer_dims": [1], "m": 7}),
+    Case("one_example", _random(42, 1), "AL(1,1)", {"layer_dims": [1], "m": 1}),
+)
+
+
+def steps(case):
+    return ["cost"]
+
+
+def check(ctx):
+    cost = ctx.value
+    arr = as_number_array(cost)
+    expected = ctx.exp("cost")
+    m = ctx.args[1].shape[1]
+    if arr is not None and arr.ndim > 0:
+        if arr.size == 1 and close(arr.reshape(()), expected):
+            ctx.fail("cost", "cost_not_scalar", "msg.cost_not_scalar", got=tuple(arr.shape),
+                     expected=summarize(expected), got_summary=summarize(cost))
+            return
+        if arr.size == m:
+            ctx.fail("cost", "wrong_shape", "msg.wrong_shape", what="cost", expected=(), got=tuple(arr.shape))
+            return
+        arr = arr.reshape(()) if arr.size == 1 else arr
+    ctx.array("cost", "cost", arr if arr is not None else cost, "cost", m=m)
+
+
+def record(solutions, case):
+    return {"cost": np.asarray(solutions["compute_cost"](*case.make()), dtype=float)}
+
+
+EXERCISE = Exercise("compute_cost", "step_by_step", ("AL", "Y"), CASES, steps, check, record)

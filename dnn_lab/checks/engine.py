@@ -1,0 +1,226 @@
+"""The checks engine: run one exercise's cases against a student's function.
+
+An exercise is described by an :class:`Exercise` (cases, steps, a ``check``
+function that compares one case's result with the expected data, and a
+``record`` function the maintainer uses to produce that data from the source
+notebook's solutions).  :func:`run_checks` turns that into a :class:`Report`.
+"""
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ..messages import get_language, t
+from . import compare
+from .expected import expected_for
+from .report import FAILED, NOT_REACHED, PASSED, CaseResult, Finding, Report, order_hints
+from .sandbox import call_student, global_data_reads
+
+DEFAULT_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One set of inputs. ``make()`` returns fresh argument tuples; ``about``
+    names the shapes for people; ``dims`` feeds the diagram (layer sizes, m)."""
+    id: str
+    make: Callable[[], tuple]
+    about: str
+    dims: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    assignment: str
+    arg_names: tuple
+    cases: tuple
+    steps: Callable            # case -> [step ids] in checking order
+    check: Callable            # ctx -> None
+    record: Callable           # (solutions namespace, case) -> {key: ndarray}
+    spy: tuple = ()            # global names whose calls are recorded
+    error_step: Callable | None = None   # (ctx) -> step id blamed for an exception
+    mutation_step: str | None = None     # step blamed for changed inputs
+
+
+class StopCase(Exception):
+    """Raised by a check to end its case after a structural failure."""
+
+
+class Context:
+    """What a ``check`` function works with for one case."""
+
+    def __init__(self, exercise, case, args, call, expected):
+        self.exercise, self.case, self.args, self.call = exercise, case, args, call
+        self.value = call.value
+        self.expected = expected
+        self.findings = []
+        self.visited = []
+
+    # -- recording ------------------------------------------------------
+    def visit(self, step):
+        if step not in self.visited:
+            self.visited.append(step)
+
+    def fail(self, step, hint, message_id, *, expected=None, got=None, warning=False, **params):
+        self.visit(step)
+        self.findings.append(Finding(case=self.case.id, step=step, message_id=message_id, hint=hint,
+                                     params=params, expected=expected, got=got, warning=warning))
+
+    def stop(self, step, hint, message_id, **kw):
+        self.fail(step, hint, message_id, **kw)
+        raise StopCase()
+
+    def failed(self, step):
+        return any(f.step == step and not f.warning for f in self.findings)
+
+    # -- comparing ------------------------------------------------------
+    def exp(self, key):
+        return self.expected[key]
+
+    def array(self, step, what, got, key, *, m=None, is_sum=False, variants=()):
+        """Compare ``got`` with expected ``key``; record a finding; True when equal."""
+        self.visit(step)
+        expected = self.expected[key] if isinstance(key, str) else key
+        found = compare.diagnose(got, expected, what, m=m, is_sum=is_sum, variants=variants)
+        if found is None:
+            return True
+        hint, message_id, params = found
+        self.fail(step, hint, message_id, expected=compare.summarize(np.asarray(expected)),
+                  got=compare.summarize(got), **params)
+        return False
+
+    def sequence(self, step, what, got, length, kinds=(tuple, list)):
+        """Require a tuple/list of ``length`` (a list works wherever a tuple is unpacked)."""
+        if not isinstance(got, kinds):
+            self.stop(step, "wrong_type", "msg.wrong_type", what=what,
+                      expected=f"tuple[{length}]", got=compare.type_name(got))
+        if len(got) != length:
+            self.stop(step, "wrong_type", "msg.wrong_length", what=what, expected=length, got=len(got))
+        return got
+
+    def dict_value(self, step, what, got):
+        if not isinstance(got, dict):
+            self.stop(step, "wrong_type", "msg.wrong_type", what=what, expected="dict",
+                      got=compare.type_name(got))
+        return got
+
+
+def _fn_name(fn, exercise):
+    return getattr(fn, "__name__", exercise)
+
+
+def _texts(findings, lang, fn_name):
+    out = []
+    for f in findings:
+        params = {"fn": fn_name, **f.params}
+        out.append(Finding(case=f.case, step=f.step, message_id=f.message_id, hint=f.hint, params=f.params,
+                           text=t(f.message_id, lang, **params), expected=f.expected, got=f.got,
+                           warning=f.warning))
+    return out
+
+
+def run_case(ex, case, fn, timeout):
+    """Run one case; returns (CaseResult without texts, stop_after)."""
+    steps = ex.steps(case)
+    args = case.make()
+    call = call_student(fn, args, ex.arg_names, timeout=timeout, spy=ex.spy)
+    ctx = Context(ex, case, args, call, expected_for(ex.assignment, ex.name, case.id))
+    stop_after = False
+    first = steps[0]
+    if call.timed_out:
+        ctx.fail(first, "timeout", "msg.timeout", seconds=f"{timeout:g}")
+        stop_after = True
+    elif call.not_implemented:
+        ctx.fail(first, "not_implemented", "msg.not_implemented_raised")
+        stop_after = True
+    elif call.error is not None:
+        step = ex.error_step(ctx) if ex.error_step else first
+        e = call.error
+        ctx.fail(step, "exception", "msg.exception", exc_type=e["type"], exc_msg=e["message"],
+                 line=e["line"], code=e["code"])
+    elif call.value is None:
+        ctx.fail(first, "not_implemented", "msg.not_implemented")
+        stop_after = True
+    else:
+        try:
+            ex.check(ctx)
+        except StopCase:
+            pass
+        if call.mutated:
+            ctx.fail(ex.mutation_step or first, "mutates_inputs", "msg.mutates_inputs",
+                     what=", ".join(call.mutated[:4]))
+    if call.printed.strip():
+        sample = call.printed.strip().splitlines()[0][:60]
+        ctx.fail(first, "prints_output", "msg.prints_output", warning=True, sample=sample)
+    failures = [f for f in ctx.findings if not f.warning]
+    order = {s: i for i, s in enumerate(steps)}
+    failures.sort(key=lambda f: order.get(f.step, len(order)))
+    states = {}
+    failed_steps = {f.step for f in failures}
+    for s in steps:
+        if s in failed_steps:
+            states[s] = FAILED
+        elif s in ctx.visited:
+            states[s] = PASSED
+        else:
+            states[s] = NOT_REACHED
+    if not failures and not call.timed_out and call.error is None:
+        # Every step the check did not explicitly fail is verified by the whole result.
+        states = {s: PASSED for s in steps}
+    warnings = [f for f in ctx.findings if f.warning]
+    result = CaseResult(case=case.id, about=case.about, passed=not failures, steps=states,
+                        findings=tuple(failures + warnings))
+    return result, stop_after
+
+
+def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT):
+    """Check ``fn`` against every case of ``exercise``; never raises for the
+    student's faults.  See SPEC §3 for the report's fields."""
+    from .registry import get_exercise
+    ex = get_exercise(exercise)
+    lang = lang or get_language()
+    started = time.perf_counter()
+    fn_name = _fn_name(fn, ex.name)
+    results = []
+    if fn is None or not callable(fn):
+        first_case = ex.cases[0]
+        steps = ex.steps(first_case)
+        f = Finding(case=first_case.id, step=steps[0], message_id="msg.not_implemented", hint="not_implemented")
+        results.append(CaseResult(case=first_case.id, about=first_case.about, passed=False,
+                                  steps={s: (FAILED if i == 0 else NOT_REACHED) for i, s in enumerate(steps)},
+                                  findings=(f,)))
+    else:
+        stop = False
+        for case in ex.cases:
+            if stop:
+                steps = ex.steps(case)
+                results.append(CaseResult(case=case.id, about=case.about, passed=False,
+                                          steps={s: NOT_REACHED for s in steps}))
+                continue
+            result, stop = run_case(ex, case, fn, timeout)
+            results.append(result)
+        globals_read = global_data_reads(fn)
+        if globals_read:
+            first = results[0]
+            step = ex.steps(ex.cases[0])[0]
+            f = Finding(case=first.case, step=step, message_id="msg.uses_globals", hint="uses_globals",
+                        params={"names": ", ".join(globals_read)})
+            states = dict(first.steps)
+            states[step] = FAILED
+            results[0] = CaseResult(case=first.case, about=first.about, passed=False, steps=states,
+                                    findings=(f,) + first.findings)
+    findings = [f for r in results for f in r.findings]
+    failures = _texts([f for f in findings if not f.warning], lang, fn_name)
+    warnings = _texts([f for f in findings if f.warning], lang, fn_name)
+    shown = next((r for r in results if not r.passed and r.findings), results[0])
+    case_obj = next(c for c in ex.cases if c.id == shown.case)
+    return Report(
+        exercise=ex.name, lang=lang, passed=not failures,
+        failed_step=failures[0].step if failures else None,
+        hints=order_hints([f.hint for f in failures + warnings]),
+        failures=failures, warnings=warnings, cases=results,
+        step_states=dict(shown.steps), dims=dict(case_obj.dims),
+        seconds=time.perf_counter() - started,
+    )

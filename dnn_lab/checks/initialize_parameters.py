@@ -1,0 +1,31 @@
+"""Exercise 1 — ``initialize_parameters(n_x, n_h, n_y)`` → {W1, b1, W2, b2}."""
+from ._init_common import check_layers, record_params
+from .engine import Case, Exercise
+from .layers import param_steps
+
+
+def _case(n_x, n_h, n_y, id_):
+    return Case(id_, lambda: (n_x, n_h, n_y), f"n_x={n_x}, n_h={n_h}, n_y={n_y}",
+                {"layer_dims": [n_x, n_h, n_y]})
+
+
+CASES = (
+    _case(3, 2, 1, "reference"),
+    _case(4, 5, 3, "wider"),
+    _case(2, 7, 1, "tall_hidden"),
+)
+
+
+def steps(case):
+    return param_steps(2) + ["keys"]
+
+
+def check(ctx):
+    check_layers(ctx, 2, count_missing_as_loop_bounds=False)
+
+
+def record(solutions, case):
+    return record_params(solutions["initialize_parameters"](*case.make()))
+
+
+EXERCISE = Exercise("initialize_parameters", "step_by_step", ("n_x", "n_h", "n_y"), CASES, steps, check, record)

@@ -1,0 +1,30 @@
+"""Exercise 2 — ``initialize_parameters_deep(layer_dims)`` → {W1, b1, …, WL, bL}."""
+from ._init_common import check_layers, record_params
+from .engine import Case, Exercise
+from .layers import param_steps
+
+
+def _case(dims, id_):
+    return Case(id_, lambda: (list(dims),), f"layer_dims={list(dims)}", {"layer_dims": list(dims)})
+
+
+CASES = (
+    _case([5, 4, 3], "reference"),
+    _case([4, 1], "one_layer"),
+    _case([6, 5, 3, 2, 1], "four_layers"),
+)
+
+
+def steps(case):
+    return param_steps(len(case.dims["layer_dims"]) - 1) + ["keys"]
+
+
+def check(ctx):
+    check_layers(ctx, len(ctx.case.dims["layer_dims"]) - 1, count_missing_as_loop_bounds=True)
+
+
+def record(solutions, case):
+    return record_params(solutions["initialize_parameters_deep"](*case.make()))
+
+
+EXERCISE = Exercise("initialize_parameters_deep", "step_by_step", ("layer_dims",), CASES, steps, check, record)

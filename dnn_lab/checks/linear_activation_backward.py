@@ -1,0 +1,89 @@
+"""Exercise 8 — ``linear_activation_backward(dA, cache, activation)`` →
+``(dA_prev, dW, db)``: dZ by relu_backward / sigmoid_backward, then
+linear_backward.  Tells whether the activation part or the linear part is wrong."""
+from .. import testcases as tc
+from .compare import close
+from .engine import Case, Exercise
+from .linear_backward import check_linear_grads
+
+OTHER = {"sigmoid": "relu", "relu": "sigmoid"}
+
+
+def _ref(activation):
+    return lambda: (*tc.linear_activation_backward_test_case(), activation)
+
+
+def _random(seed, n_prev, n, m, activation):
+    def make():
+        dA, A, W, b, Z = tc.randn(seed, (n, m), (n_prev, m), (n, n_prev), (n, 1), (n, m))
+        return dA, ((A, W, b), Z), activation
+    return make
+
+
+CASES = (
+    Case("reference_sigmoid", _ref("sigmoid"), "dA(1,2) A_prev(3,2) W(1,3) sigmoid",
+         {"layer_dims": [3, 1], "m": 2, "activation": "sigmoid"}),
+    Case("reference_relu", _ref("relu"), "dA(1,2) A_prev(3,2) W(1,3) relu",
+         {"layer_dims": [3, 1], "m": 2, "activation": "relu"}),
+    Case("bias_rows_relu", _random(61, 4, 3, 5, "relu"), "dA(3,5) A_prev(4,5) W(3,4) relu",
+         {"layer_dims": [4, 3], "m": 5, "activation": "relu"}),
+    Case("bias_rows_sigmoid", _random(62, 2, 3, 4, "sigmoid"), "dA(3,4) A_prev(2,4) W(3,2) sigmoid",
+         {"layer_dims": [2, 3], "m": 4, "activation": "sigmoid"}),
+)
+
+
+def steps(case):
+    return ["activation_backward", "linear_backward"]
+
+
+def _outputs_match(value, prefix, ctx):
+    return (isinstance(value, (tuple, list)) and len(value) == 3
+            and all(close(v, ctx.exp(prefix + k)) for v, k in zip(value, ("dA_prev", "dW", "db"))))
+
+
+def check(ctx):
+    activation = ctx.args[2]
+    other = OTHER[activation]
+    value = ctx.value
+    ctx.sequence("linear_backward", "(dA_prev, dW, db)", value, 3)
+    spied = ctx.call.spied
+    wrong_act = dict(what="dZ", expected=activation + "_backward", got=other + "_backward")
+    if other + "_backward" in spied and activation + "_backward" not in spied:
+        ctx.stop("activation_backward", "wrong_activation", "msg.wrong_activation", **wrong_act)
+    if "linear_backward" in spied:
+        dZ_used = spied["linear_backward"][0][0][0]
+        variant = (ctx.exp("dZ_other"), "wrong_activation", "msg.wrong_activation",
+                   {"expected": wrong_act["expected"], "got": wrong_act["got"]})
+        if not ctx.array("activation_backward", "dZ", dZ_used, "dZ", variants=[variant]):
+            return
+    elif _outputs_match(value, "other/", ctx):
+        ctx.stop("activation_backward", "wrong_activation", "msg.wrong_activation", **wrong_act)
+    else:
+        wrong = [not close(v, ctx.exp(k)) for v, k in zip(value, ("dA_prev", "dW", "db"))]
+        if all(wrong):
+            # Every output is off: the dZ that feeds all three is the likely culprit.
+            ctx.array("activation_backward", "dA_prev", value[0], "dA_prev")
+            return
+    ctx.visit("activation_backward")
+    m = ctx.args[0].shape[1]
+    check_linear_grads(ctx, value, m, step="linear_backward")
+
+
+def record(solutions, case):
+    dA, cache, activation = case.make()
+    out = dict(zip(("dA_prev", "dW", "db"), solutions["linear_activation_backward"](dA, cache, activation)))
+    other = OTHER[activation]
+    out.update({"other/" + k: v for k, v in zip(("dA_prev", "dW", "db"),
+                                                solutions["linear_activation_backward"](dA, cache, other))})
+    out["dZ"] = solutions[activation + "_backward"](dA, cache[1])
+    out["dZ_other"] = solutions[other + "_backward"](dA, cache[1])
+    return out
+
+
+def error_step(ctx):
+    return "linear_backward" if ctx.call.spied.get(ctx.args[2] + "_backward") else "activation_backward"
+
+
+EXERCISE = Exercise("linear_activation_backward", "step_by_step", ("dA", "cache", "activation"), CASES, steps,
+                    check, record, spy=("linear_backward", "relu_backward", "sigmoid_backward"),
+                    error_step=error_step)

@@ -1,0 +1,80 @@
+"""Exercise 4 — ``linear_activation_forward(A_prev, W, b, activation)`` →
+``(A, (linear_cache, Z))``.  Steps: the linear part, the activation, the cache."""
+from .. import testcases as tc
+from ..helpers import relu, sigmoid
+from .engine import Case, Exercise
+from .linear_forward import check_linear_cache
+
+ACTIVATIONS = {"sigmoid": sigmoid, "relu": relu}
+OTHER = {"sigmoid": "relu", "relu": "sigmoid"}
+
+
+def _ref(activation):
+    return lambda: (*tc.linear_activation_forward_test_case(), activation)
+
+
+def _random(seed, n_prev, n, m, activation):
+    return lambda: (*tc.randn(seed, (n_prev, m), (n, n_prev), (n, 1)), activation)
+
+
+CASES = (
+    Case("reference_sigmoid", _ref("sigmoid"), "A_prev(3,2) W(1,3) b(1,1) sigmoid",
+         {"layer_dims": [3, 1], "m": 2, "activation": "sigmoid"}),
+    Case("reference_relu", _ref("relu"), "A_prev(3,2) W(1,3) b(1,1) relu",
+         {"layer_dims": [3, 1], "m": 2, "activation": "relu"}),
+    Case("bias_rows_relu", _random(21, 4, 3, 5, "relu"), "A_prev(4,5) W(3,4) b(3,1) relu",
+         {"layer_dims": [4, 3], "m": 5, "activation": "relu"}),
+    Case("bias_rows_sigmoid", _random(22, 2, 4, 3, "sigmoid"), "A_prev(2,3) W(4,2) b(4,1) sigmoid",
+         {"layer_dims": [2, 4], "m": 3, "activation": "sigmoid"}),
+)
+
+
+def steps(case):
+    return ["linear", "activation", "cache"]
+
+
+def _spied_z(ctx):
+    calls = ctx.call.spied.get("linear_forward")
+    if calls:
+        result = calls[0][2]
+        if isinstance(result, (tuple, list)) and len(result) == 2:
+            return result[0]
+    return None
+
+
+def check(ctx):
+    activation = ctx.args[3]
+    A, cache = ctx.sequence("activation", "(A, cache)", ctx.value, 2)
+    cache_ok = isinstance(cache, (tuple, list)) and len(cache) == 2
+    Z_used = cache[1] if cache_ok else _spied_z(ctx)
+    if Z_used is not None and not ctx.array("linear", "Z", Z_used, "Z"):
+        return
+    ctx.visit("linear")
+    # Which activation did the student call?
+    other = OTHER[activation]
+    if other in ctx.call.spied and activation not in ctx.call.spied:
+        ctx.fail("activation", "wrong_activation", "msg.wrong_activation", what="A", expected=activation, got=other)
+        return
+    wrong = (ACTIVATIONS[other](ctx.exp("Z"))[0], "wrong_activation", "msg.wrong_activation",
+             {"expected": activation, "got": other})
+    if not ctx.array("activation", "A", A, "A", variants=[wrong]):
+        return
+    ctx.visit("cache")
+    if not cache_ok:
+        ctx.fail("cache", "wrong_type", "msg.cache_mismatch", what="cache", expected="(linear_cache, Z)")
+        return
+    check_linear_cache(ctx, "cache", cache[0], ctx.args[:3], what="linear_cache")
+
+
+def record(solutions, case):
+    A_prev, W, b, activation = case.make()
+    A, (_, Z) = solutions["linear_activation_forward"](A_prev, W, b, activation)
+    return {"A": A, "Z": Z}
+
+
+def error_step(ctx):
+    return "activation" if "linear_forward" in ctx.call.spied else "linear"
+
+
+EXERCISE = Exercise("linear_activation_forward", "step_by_step", ("A_prev", "W", "b", "activation"), CASES,
+                    steps, check, record, spy=("linear_forward", "sigmoid", "relu"), error_step=error_step)

@@ -1,0 +1,47 @@
+"""Exercise 3 — ``linear_forward(A, W, b)`` → ``(Z, (A, W, b))``."""
+from .. import testcases as tc
+from .compare import close
+from .engine import Case, Exercise
+
+
+def _random(seed, n_prev, n, m):
+    return lambda: tc.randn(seed, (n_prev, m), (n, n_prev), (n, 1))
+
+
+CASES = (
+    Case("reference", tc.linear_forward_test_case, "A(3,2) W(1,3) b(1,1)", {"layer_dims": [3, 1], "m": 2}),
+    Case("bias_rows", _random(11, 4, 3, 5), "A(4,5) W(3,4) b(3,1)", {"layer_dims": [4, 3], "m": 5}),
+    Case("one_example", _random(12, 2, 4, 1), "A(2,1) W(4,2) b(4,1)", {"layer_dims": [2, 4], "m": 1}),
+    Case("square", _random(13, 3, 3, 3), "A(3,3) W(3,3) b(3,1)", {"layer_dims": [3, 3], "m": 3}),
+)
+
+
+def steps(case):
+    return ["Z", "cache"]
+
+
+def check(ctx):
+    Z, cache = ctx.sequence("Z", "(Z, cache)", ctx.value, 2)
+    no_bias = (ctx.exp("Z_without_b"), "wrong_value", "msg.missing_bias", {})
+    ctx.array("Z", "Z", Z, "Z", variants=[no_bias])
+    ctx.visit("cache")
+    check_linear_cache(ctx, "cache", cache, ctx.args)
+
+
+def check_linear_cache(ctx, step, cache, inputs, what="cache"):
+    """The linear cache must hold the inputs (A, W, b), in that order."""
+    if not (isinstance(cache, (tuple, list)) and len(cache) == 3
+            and all(close(c, i) for c, i in zip(cache, inputs))):
+        ctx.fail(step, "wrong_value", "msg.cache_mismatch", what=what, expected="(A, W, b)")
+        return False
+    return True
+
+
+def record(solutions, case):
+    A, W, b = case.make()
+    Z, _ = solutions["linear_forward"](A, W, b)
+    Z0, _ = solutions["linear_forward"](A, W, b * 0)
+    return {"Z": Z, "Z_without_b": Z0}
+
+
+EXERCISE = Exercise("linear_forward", "step_by_step", ("A", "W", "b"), CASES, steps, check, record)

@@ -1,0 +1,41 @@
+"""Which exercises exist, in notebook order.  Each exercise lives in its own
+module ``dnn_lab/checks/<name>.py`` that defines ``EXERCISE``; adding one is
+adding a module, a line here, its cases' expected data and its messages."""
+import importlib
+
+ASSIGNMENTS = {
+    "step_by_step": (
+        "initialize_parameters",
+        "initialize_parameters_deep",
+        "linear_forward",
+        "linear_activation_forward",
+        "L_model_forward",
+        "compute_cost",
+        "linear_backward",
+        "linear_activation_backward",
+        "L_model_backward",
+        "update_parameters",
+    ),
+    "application": (
+        "two_layer_model",
+        "L_layer_model",
+        "predict",
+    ),
+}
+
+EXERCISES = ASSIGNMENTS["step_by_step"]
+ALL_EXERCISES = tuple(name for names in ASSIGNMENTS.values() for name in names)
+
+
+def assignment_of(name):
+    for assignment, names in ASSIGNMENTS.items():
+        if name in names:
+            return assignment
+    raise KeyError(name)
+
+
+def get_exercise(name):
+    name = getattr(name, "__name__", name)
+    if name not in ALL_EXERCISES:
+        raise KeyError(f"unknown exercise {name!r}; known: {', '.join(ALL_EXERCISES)}")
+    return importlib.import_module(f"dnn_lab.checks.{name}").EXERCISE

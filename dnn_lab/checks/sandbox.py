@@ -1,0 +1,241 @@
+"""Calling a student's function without letting it hurt the caller.
+
+:func:`call_student` runs ``fn`` on deep copies of the inputs, with stdout/stderr
+captured, warnings recorded, a time limit, and optional *spies* (the student's
+own helper functions wrapped so that their calls are recorded).  It returns a
+:class:`Call`; it never raises for anything the student's code does.
+"""
+import contextlib
+import copy
+import ctypes
+import dis
+import io
+import linecache
+import os
+import signal
+import sys
+import threading
+import time
+import types
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class CheckTimeout(BaseException):
+    """Raised inside the student's code when the time limit is reached.
+
+    A BaseException so that a student's ``except Exception`` cannot swallow it.
+    """
+
+
+@dataclass
+class Call:
+    value: object = None
+    returned: bool = False
+    error: dict | None = None        # type, message, line, code
+    not_implemented: bool = False
+    timed_out: bool = False
+    printed: str = ""
+    mutated: list = field(default_factory=list)   # e.g. ["params['W1']"]
+    spied: dict = field(default_factory=dict)     # name -> [(args, result)]
+    seconds: float = 0.0
+
+
+# ---- comparing nested structures -------------------------------------------
+
+
+def same(a, b):
+    """Structural equality for arrays, dicts, tuples/lists and scalars (NaN == NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
+            return False
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b)
+    except Exception:
+        return a is b
+
+
+def changed_parts(name, before, after):
+    """Paths (like ``params['W1']``) where ``after`` differs from ``before``."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        if before.keys() != after.keys():
+            return [name]
+        return [p for k in before for p in changed_parts(f"{name}[{k!r}]", before[k], after[k])]
+    if isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)) and len(before) == len(after):
+        return [p for i, (x, y) in enumerate(zip(before, after)) for p in changed_parts(f"{name}[{i}]", x, y)]
+    return [] if same(before, after) else [name]
+
+
+# ---- globals ----------------------------------------------------------------
+
+
+def _loaded_globals(code, names):
+    for ins in dis.get_instructions(code):
+        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            names.add(ins.argval)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _loaded_globals(const, names)
+    return names
+
+
+def is_data(value):
+    """Data is what a function must receive as an argument: arrays, numbers,
+    dicts, strings…  Modules, functions, classes and other callables are tools."""
+    return not (callable(value) or isinstance(value, types.ModuleType))
+
+
+def global_data_reads(fn):
+    """Names of notebook globals holding data that ``fn``'s code reads."""
+    code = getattr(fn, "__code__", None)
+    namespace = getattr(fn, "__globals__", None)
+    if code is None or namespace is None:
+        return []
+    names = _loaded_globals(code, set())
+    return sorted(n for n in names if n in namespace and not n.startswith("__") and is_data(namespace[n]))
+
+
+# ---- error location -----------------------------------------------------------
+
+
+_OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
+
+
+def _student_frame(tb):
+    """The innermost traceback entry in student code (not numpy, not dnn_lab)."""
+    found = None
+    while tb is not None:
+        fname = tb.tb_frame.f_code.co_filename
+        if not (fname.startswith(_OWN_DIR) or fname.startswith(_NUMPY_DIR) or fname.startswith("<frozen")):
+            found = tb
+        tb = tb.tb_next
+    return found
+
+
+def describe_error(exc):
+    entry = _student_frame(exc.__traceback__)
+    line, code = "?", ""
+    if entry is not None:
+        line = entry.tb_lineno
+        code = linecache.getline(entry.tb_frame.f_code.co_filename, line).strip()
+    message = str(exc)
+    if len(message) > 300:
+        message = message[:300] + "…"
+    return {"type": type(exc).__name__, "message": message, "line": line, "code": code}
+
+
+# ---- time limit ---------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _alarm(seconds):
+    """Raise CheckTimeout in the main thread after ``seconds`` (SIGALRM)."""
+    def on_alarm(signum, frame):
+        raise CheckTimeout()
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _can_use_alarm():
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _run_with_limit(target, seconds):
+    """Run ``target()``; returns (value, exception, timed_out)."""
+    if _can_use_alarm():
+        try:
+            with _alarm(seconds):
+                return target(), None, False
+        except CheckTimeout:
+            return None, None, True
+        except BaseException as exc:  # noqa: BLE001 - the student's error is data
+            return None, exc, False
+    box = {}
+
+    def runner():
+        try:
+            box["value"] = target()
+        except BaseException as exc:  # noqa: BLE001
+            box["exc"] = exc
+
+    worker = threading.Thread(target=runner, daemon=True, name="dnn_lab-check")
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        # Ask the thread to stop at its next bytecode; it is a daemon either way.
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(CheckTimeout))
+        worker.join(1.0)
+        return None, None, True
+    if isinstance(box.get("exc"), CheckTimeout):
+        return None, None, True
+    return box.get("value"), box.get("exc"), False
+
+
+# ---- spies ----------------------------------------------------------------------
+
+
+def _with_spies(fn, spy_names, record):
+    """A copy of ``fn`` whose global lookups of ``spy_names`` hit recording
+    wrappers.  The notebook namespace itself is not touched."""
+    if not isinstance(fn, types.FunctionType) or not spy_names:
+        return fn
+    namespace = dict(fn.__globals__)
+    for name in spy_names:
+        inner = namespace.get(name)
+        if not callable(inner):
+            continue
+
+        def wrapper(*args, __inner=inner, __name=name, **kwargs):
+            result = __inner(*args, **kwargs)
+            record.setdefault(__name, []).append((args, kwargs, result))
+            return result
+        namespace[name] = wrapper
+    clone = types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__, fn.__closure__)
+    clone.__kwdefaults__ = fn.__kwdefaults__
+    return clone
+
+
+# ---- the call ----------------------------------------------------------------------
+
+
+def call_student(fn, args, arg_names, *, timeout=10.0, spy=()):
+    """Call ``fn(*args)`` safely; see module docstring.  ``args`` are never
+    touched: the function gets deep copies, compared with the originals after."""
+    working = copy.deepcopy(args)
+    record = {}
+    target_fn = _with_spies(fn, spy, record)
+    out, err = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), warnings.catch_warnings(record=True), \
+            np.errstate(all="ignore"):
+        warnings.simplefilter("always")
+        value, exc, timed_out = _run_with_limit(lambda: target_fn(*working), timeout)
+    call = Call(value=value, seconds=time.perf_counter() - started, spied=record, timed_out=timed_out)
+    call.printed = out.getvalue() + err.getvalue()
+    if timed_out:
+        return call
+    if exc is not None:
+        if isinstance(exc, NotImplementedError):
+            call.not_implemented = True
+        elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            call.error = {"type": type(exc).__name__, "message": str(exc), "line": "?", "code": ""}
+        else:
+            call.error = describe_error(exc)
+        return call
+    call.returned = True
+    for name, before, after in zip(arg_names, args, working):
+        call.mutated.extend(changed_parts(name, before, after))
+    return call

@@ -1,0 +1,78 @@
+"""Exercise 10 — ``update_parameters(params, grads, learning_rate)`` → a NEW
+dict with W_l − lr·dW_l and b_l − lr·db_l; ``params`` must stay unchanged."""
+from .. import testcases as tc
+from .compare import close
+from .engine import Case, Exercise
+from .layers import fmt_keys, param_keys, param_steps
+
+
+def _reference():
+    params, grads = tc.update_parameters_test_case()
+    return params, grads, 0.1
+
+
+def _random(seed, dims, lr):
+    def make():
+        params = tc.random_parameters(seed, dims)
+        g = tc.random_parameters(seed + 100, dims)
+        grads = {"d" + k: v for k, v in g.items()}
+        return params, grads, lr
+    return make
+
+
+CASES = (
+    Case("reference", _reference, "2 layers [4, 3, 1], learning_rate=0.1", {"layer_dims": [4, 3, 1], "lr": 0.1}),
+    Case("three_layers", _random(81, [5, 4, 2, 1], 0.05), "3 layers [5, 4, 2, 1], learning_rate=0.05",
+         {"layer_dims": [5, 4, 2, 1], "lr": 0.05}),
+    Case("one_layer", _random(82, [3, 1], 1.5), "1 layer [3, 1], learning_rate=1.5",
+         {"layer_dims": [3, 1], "lr": 1.5}),
+)
+
+
+def _L(case):
+    return len(case.dims["layer_dims"]) - 1
+
+
+def steps(case):
+    return param_steps(_L(case)) + ["keys", "inputs"]
+
+
+def check(ctx):
+    L = _L(ctx.case)
+    params_in, _, lr = ctx.args
+    new = ctx.dict_value("W1", "parameters", ctx.value)
+    want = param_keys(L)
+    for l in range(1, L + 1):
+        for name in (f"W{l}", f"b{l}"):
+            if name not in new:
+                ctx.fail(name, "wrong_keys", "msg.wrong_keys", missing=name, extra=fmt_keys(set(new) - want))
+                continue
+            got = new[name]
+            if close(got, params_in[name]):
+                hint = "loop_bounds" if l == L and L > 1 else "wrong_value"
+                msg = "msg.not_updated"
+                ctx.fail(name, hint, msg, what=name)
+                continue
+            variants = [(ctx.exp("plus/" + name), "sign_error", "msg.sign_error", {})]
+            if lr != 0.1:
+                variants.append((ctx.exp("lr01/" + name), "wrong_value", "msg.ignores_learning_rate", {"used": 0.1}))
+            ctx.array(name, name, got, name, variants=variants)
+    ctx.visit("keys")
+    extra = set(new) - want
+    if extra:
+        ctx.fail("keys", "wrong_keys", "msg.wrong_keys", missing="—", extra=fmt_keys(extra))
+    ctx.visit("inputs")
+
+
+def record(solutions, case):
+    params, grads, lr = case.make()
+    update = solutions["update_parameters"]
+    out = dict(update(params, grads, lr))
+    negated = {k: -v for k, v in grads.items()}
+    out.update({"plus/" + k: v for k, v in update(params, negated, lr).items()})
+    out.update({"lr01/" + k: v for k, v in update(params, grads, 0.1).items()})
+    return out
+
+
+EXERCISE = Exercise("update_parameters", "step_by_step", ("params", "grads", "learning_rate"), CASES, steps,
+                    check, record, mutation_step="inputs")

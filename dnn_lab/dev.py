@@ -1,0 +1,78 @@
+"""Maintainer tools that work on a source checkout (``assignments/source``).
+
+- :func:`load_solutions` executes the solution cells of a source notebook into a
+  fresh namespace: the one source of correct implementations for the expected
+  data and for the tests.
+- :func:`regenerate_expected` rebuilds ``dnn_lab/checks/expected/<assignment>.npz``.
+
+Nothing here contains a solution; without a source checkout it cannot run.
+"""
+import copy
+import io
+from pathlib import Path
+
+import numpy as np
+
+
+def repo_root():
+    """The source checkout this package lives in (``pip install -e .``)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "assignments" / "source").is_dir():
+        raise FileNotFoundError(
+            "No assignments/source/ next to this package: maintainer commands need a source checkout "
+            "(git clone, then pip install -e .). The wheel has no solutions by design.")
+    return root
+
+
+def source_notebook(assignment, root=None):
+    root = Path(root) if root else repo_root()
+    return root / "assignments" / "source" / assignment / f"{assignment}.ipynb"
+
+
+def solution_cells(nb):
+    return [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")]
+
+
+def load_solutions(assignment="step_by_step", root=None):
+    """A namespace with every function defined by the source notebook's solution cells."""
+    import nbformat
+
+    from . import helpers
+    nb = nbformat.read(source_notebook(assignment, root), as_version=4)
+    namespace = {"np": np, "copy": copy, "__name__": f"solutions_{assignment}"}
+    namespace.update({name: getattr(helpers, name) for name in helpers.HELPERS})
+    if assignment != "step_by_step":
+        namespace.update(load_solutions("step_by_step", root))
+    for cell in solution_cells(nb):
+        exec(compile(cell.source, f"<{assignment}:{cell.metadata['nbgrader']['grade_id']}>", "exec"), namespace)
+    return namespace
+
+
+def expected_data(assignment="step_by_step", root=None):
+    """{'exercise/case/key': array} recorded from the solutions."""
+    from .checks.registry import ASSIGNMENTS, get_exercise
+    solutions = load_solutions(assignment, root)
+    data = {}
+    for name in ASSIGNMENTS[assignment]:
+        ex = get_exercise(name)
+        for case in ex.cases:
+            np.random.seed(0)
+            for key, value in ex.record(solutions, case).items():
+                data[f"{name}/{case.id}/{key}"] = np.asarray(value)
+    return data
+
+
+def expected_path(assignment):
+    return Path(__file__).resolve().parent / "checks" / "expected" / f"{assignment}.npz"
+
+
+def regenerate_expected(assignment="step_by_step", root=None):
+    data = expected_data(assignment, root)
+    path = expected_path(assignment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **data)
+    path.write_bytes(buf.getvalue())
+    from .checks.expected import clear_cache
+    clear_cache()
+    return path, len(data)

@@ -1,0 +1,281 @@
+"""The message catalog: every text the checks and renderers show, in Chinese
+and English side by side, looked up by id with :func:`t`.
+
+Ids: ``hint.<hint id>`` explains a hint (SPEC §3); ``msg.<id>`` is one failure
+line with ``{placeholders}``; ``ui.<id>`` labels the widget, tables and pages.
+A test fails when an id lacks a language or the two languages disagree on
+placeholders.
+"""
+import os
+import string
+
+LANGS = ("zh", "en", "both")
+
+MESSAGES = {
+    # ---- hints: what is probably wrong and how to fix it --------------------
+    "hint.not_implemented": {
+        "zh": "函数还没有实现：它返回了 None 或抛出了 NotImplementedError。请在 `# YOUR CODE STARTS HERE` 与 `# YOUR CODE ENDS HERE` 之间写代码，并确认最后有 return 语句。",
+        "en": "The function is not implemented yet: it returned None or raised NotImplementedError. Write your code between `# YOUR CODE STARTS HERE` and `# YOUR CODE ENDS HERE` and make sure it ends with a return statement.",
+    },
+    "hint.exception": {
+        "zh": "函数运行时出错。请看错误类型和出错的那一行；最常见的原因是形状不匹配（np.dot 的两个参数）或变量名拼写错误。",
+        "en": "The function raised an error. Look at the error type and the line it points to; the usual causes are mismatched shapes (the two arguments of np.dot) or a misspelt name.",
+    },
+    "hint.timeout": {
+        "zh": "函数在规定时间内没有返回，已被停止。检查循环的终止条件（例如 while 循环或 range 的参数）。",
+        "en": "The function did not return in time and was stopped. Check the loop conditions (a while loop, or the arguments of range).",
+    },
+    "hint.wrong_type": {
+        "zh": "返回值的类型不对。对照函数说明里的返回结构：例如应返回元组 (Z, cache)、字典，或 numpy 数组。",
+        "en": "The returned value has the wrong type. Compare with the return structure in the docstring: a tuple (Z, cache), a dict, or a numpy array.",
+    },
+    "hint.wrong_shape": {
+        "zh": "形状不对。把每个量的形状写下来：W[l] 是 (n[l], n[l-1])，b[l] 是 (n[l], 1)，Z[l] 和 A[l] 是 (n[l], m)。",
+        "en": "The shape is wrong. Write down each shape: W[l] is (n[l], n[l-1]), b[l] is (n[l], 1), Z[l] and A[l] are (n[l], m).",
+    },
+    "hint.wrong_value": {
+        "zh": "形状正确，但数值不对。对照公式逐项检查，并确认用的是函数参数而不是其他变量。",
+        "en": "The shape is right but the values are not. Check the formula term by term, and make sure you use the function's arguments and nothing else.",
+    },
+    "hint.transposed": {
+        "zh": "结果正好是期望值的转置。检查矩阵乘法的顺序或转置：例如 dW = (1/m) dZ · A_prevᵀ，而不是 A_prev · dZᵀ。",
+        "en": "The result is exactly the transpose of the expected one. Check the order of the matrix product or where the transpose goes: dW = (1/m) dZ · A_prevᵀ, not A_prev · dZᵀ.",
+    },
+    "hint.forgot_1_over_m": {
+        "zh": "结果是期望值的 m 倍：忘了除以样本数 m。m 是样本数，即 A_prev.shape[1]（或 dZ.shape[1]、Y.shape[1]）。",
+        "en": "The result is m times the expected value: the division by the number of examples m is missing. m is A_prev.shape[1] (or dZ.shape[1], Y.shape[1]).",
+    },
+    "hint.wrong_sum_axis": {
+        "zh": "求和的轴不对。db 要对每个神经元把 m 个样本加起来，也就是沿 axis=1（按行）求和，并保留维度：np.sum(dZ, axis=1, keepdims=True)。",
+        "en": "The sum runs over the wrong axis. db adds up the m examples for each unit, i.e. along axis=1 (across each row), keeping the dimension: np.sum(dZ, axis=1, keepdims=True).",
+    },
+    "hint.missing_keepdims": {
+        "zh": "求和后少了一个维度：得到 (n,) 而不是 (n, 1)。加上 keepdims=True，后面的广播和参数更新才会正确。",
+        "en": "The sum lost a dimension: (n,) instead of (n, 1). Add keepdims=True so that broadcasting and the parameter update work later.",
+    },
+    "hint.sign_error": {
+        "zh": "结果与期望值只差一个负号。检查公式里的负号，例如 dAL = -(Y/AL - (1-Y)/(1-AL))、成本前的 -1/m，或更新时用减号 W - α·dW。",
+        "en": "The result is the expected one with the opposite sign. Check the minus signs: dAL = -(Y/AL - (1-Y)/(1-AL)), the -1/m in front of the cost, the minus in W - α·dW.",
+    },
+    "hint.cost_not_scalar": {
+        "zh": "成本应当是一个标量（0 维），而不是 (1, 1) 之类的数组。用 np.squeeze(cost) 去掉多余的维度。",
+        "en": "The cost must be a scalar (0-d), not an array such as (1, 1). Use np.squeeze(cost) to drop the extra dimensions.",
+    },
+    "hint.wrong_activation": {
+        "zh": "用错了激活函数：隐藏层用 relu，最后一层用 sigmoid；反向传播时也要对应地用 relu_backward / sigmoid_backward。",
+        "en": "The wrong activation is used: hidden layers use relu, the last layer uses sigmoid; going backward use the matching relu_backward / sigmoid_backward.",
+    },
+    "hint.loop_bounds": {
+        "zh": "层数不对：循环少做或多做了一层。L = len(parameters) // 2（或 len(layer_dims) - 1）；检查 range 的起点和终点。",
+        "en": "The number of layers is off: the loop runs one layer too few or too many. L = len(parameters) // 2 (or len(layer_dims) - 1); check the start and end of range.",
+    },
+    "hint.wrong_init_scale": {
+        "zh": "权重没有乘以 0.01。初始化应为 np.random.randn(形状) * 0.01，让初始值足够小。",
+        "en": "The weights are not scaled by 0.01. Initialise with np.random.randn(shape) * 0.01 so the starting values are small.",
+    },
+    "hint.wrong_keys": {
+        "zh": "字典的键不对。键名要与说明完全一致，例如 'W1'、'b1'、'dA0'、'dW1'，可以写成 'W' + str(l) 或 f'W{l}'。",
+        "en": "The dict keys are wrong. Use exactly the names in the instructions, such as 'W1', 'b1', 'dA0', 'dW1' — 'W' + str(l) or f'W{l}' both work.",
+    },
+    "hint.mutates_inputs": {
+        "zh": "函数修改了传入的参数（原地修改）。先复制再修改，例如 parameters = copy.deepcopy(params)，或写成 W = W - α·dW 而不是对原数组使用 -=。",
+        "en": "The function changed an argument in place. Copy before changing, e.g. parameters = copy.deepcopy(params), or write W = W - α·dW instead of -= on the caller's array.",
+    },
+    "hint.uses_globals": {
+        "zh": "函数读取了笔记本里的全局变量，而不是自己的参数。在这里碰巧能运行，但评分时输入不同就会出错。只使用函数参数。",
+        "en": "The function reads a notebook variable instead of its own arguments. It happens to work here but fails in the grader, where the inputs differ. Use only the function's arguments.",
+    },
+    "hint.prints_output": {
+        "zh": "（提醒）函数内部有 print 输出。检查仍然通过，但提交前请删除调试用的 print。",
+        "en": "(Warning) The function prints output. The check still passes, but remove debugging prints before submitting.",
+    },
+    # ---- failure lines ------------------------------------------------------
+    "msg.not_implemented": {
+        "zh": "`{fn}` 返回了 None（还是未完成的模板）。",
+        "en": "`{fn}` returned None (it is still the stub).",
+    },
+    "msg.not_implemented_raised": {
+        "zh": "`{fn}` 抛出了 NotImplementedError。",
+        "en": "`{fn}` raised NotImplementedError.",
+    },
+    "msg.exception": {
+        "zh": "`{fn}` 在第 {line} 行出错：{exc_type}: {exc_msg}\n    {code}",
+        "en": "`{fn}` raised {exc_type} at line {line}: {exc_msg}\n    {code}",
+    },
+    "msg.timeout": {
+        "zh": "`{fn}` 超过 {seconds} 秒没有返回，已停止。",
+        "en": "`{fn}` did not return within {seconds} s and was stopped.",
+    },
+    "msg.wrong_type": {
+        "zh": "{what}：期望类型 {expected}，得到 {got}。",
+        "en": "{what}: expected type {expected}, got {got}.",
+    },
+    "msg.wrong_length": {
+        "zh": "{what}：期望 {expected} 个元素，得到 {got} 个。",
+        "en": "{what}: expected {expected} items, got {got}.",
+    },
+    "msg.wrong_shape": {
+        "zh": "{what}：期望形状 {expected}，得到 {got}。",
+        "en": "{what}: expected shape {expected}, got {got}.",
+    },
+    "msg.wrong_value": {
+        "zh": "{what}：数值与期望不符（最大差 {diff}）。",
+        "en": "{what}: values differ from the expected ones (largest difference {diff}).",
+    },
+    "msg.transposed": {
+        "zh": "{what}：得到的是期望结果的转置（形状 {got}，期望 {expected}）。",
+        "en": "{what}: got the transpose of the expected result (shape {got}, expected {expected}).",
+    },
+    "msg.forgot_1_over_m": {
+        "zh": "{what}：结果是期望值的 {m} 倍（m = {m}）。",
+        "en": "{what}: the result is {m} times the expected value (m = {m}).",
+    },
+    "msg.wrong_sum_axis": {
+        "zh": "{what}：形状 {got}，期望 {expected}——求和的轴不对。",
+        "en": "{what}: shape {got}, expected {expected} — summed over the wrong axis.",
+    },
+    "msg.missing_keepdims": {
+        "zh": "{what}：形状 {got}，期望 {expected}——求和时丢掉了一个维度。",
+        "en": "{what}: shape {got}, expected {expected} — the sum dropped a dimension.",
+    },
+    "msg.sign_error": {
+        "zh": "{what}：符号相反。",
+        "en": "{what}: the sign is flipped.",
+    },
+    "msg.cost_not_scalar": {
+        "zh": "成本的形状是 {got}，应当是标量 ()。",
+        "en": "The cost has shape {got}; it should be a scalar ().",
+    },
+    "msg.wrong_activation": {
+        "zh": "{what}：应当使用 {expected}，看起来用了 {got}。",
+        "en": "{what}: {expected} expected, but {got} seems to be used.",
+    },
+    "msg.loop_bounds": {
+        "zh": "{what}：期望 {expected} 层，得到 {got} 层。",
+        "en": "{what}: expected {expected} layers, got {got}.",
+    },
+    "msg.wrong_init_scale": {
+        "zh": "{what}：数值是期望的 {factor} 倍——忘了乘以 0.01？",
+        "en": "{what}: values are {factor} times the expected ones — missing the factor 0.01?",
+    },
+    "msg.wrong_keys": {
+        "zh": "字典的键不对：缺少 {missing}；多出 {extra}。",
+        "en": "Wrong dict keys: missing {missing}; unexpected {extra}.",
+    },
+    "msg.mutates_inputs": {
+        "zh": "`{fn}` 原地修改了输入 {what}。",
+        "en": "`{fn}` changed its input {what} in place.",
+    },
+    "msg.uses_globals": {
+        "zh": "`{fn}` 读取了笔记本中的全局变量：{names}。",
+        "en": "`{fn}` reads notebook variables: {names}.",
+    },
+    "msg.prints_output": {
+        "zh": "`{fn}` 打印了输出：{sample}",
+        "en": "`{fn}` printed: {sample}",
+    },
+    "msg.missing_bias": {
+        "zh": "{what}：看起来没有加上 b。",
+        "en": "{what}: b seems not to be added.",
+    },
+    "msg.not_updated": {
+        "zh": "{what}：没有被更新（与输入相同）。",
+        "en": "{what}: not updated (equal to the input).",
+    },
+    "msg.ignores_learning_rate": {
+        "zh": "{what}：没有使用参数 learning_rate（看起来用了固定的 {used}）。",
+        "en": "{what}: the learning_rate argument is not used (a fixed {used} seems to be used).",
+    },
+    "msg.wrong_seed": {
+        "zh": "{what}：数值不同——是否删掉或改动了 np.random.seed，或改变了调用 randn 的顺序？",
+        "en": "{what}: different values — was np.random.seed removed or changed, or the order of randn calls?",
+    },
+    "msg.cache_mismatch": {
+        "zh": "{what}：缓存内容与期望不符（应当保存 {expected}）。",
+        "en": "{what}: the cache does not hold what it should ({expected}).",
+    },
+    "msg.wrong_layer_input": {
+        "zh": "第 {layer} 层收到的输入不对（{what}）。",
+        "en": "Layer {layer} received the wrong input ({what}).",
+    },
+    # ---- user interface -------------------------------------------------------
+    "ui.check": {"zh": "检查", "en": "Check"},
+    "ui.checking": {"zh": "检查中…", "en": "Checking…"},
+    "ui.passed_all": {
+        "zh": "✓ `{fn}`：全部 {n} 个测试用例通过。",
+        "en": "✓ `{fn}`: all {n} test cases passed.",
+    },
+    "ui.failed_at": {
+        "zh": "✗ `{fn}`：在步骤 {step}（用例 {case}）失败。",
+        "en": "✗ `{fn}`: failed at step {step} (case {case}).",
+    },
+    "ui.case": {"zh": "用例", "en": "case"},
+    "ui.step": {"zh": "步骤", "en": "step"},
+    "ui.result": {"zh": "结果", "en": "result"},
+    "ui.expected": {"zh": "期望", "en": "expected"},
+    "ui.got": {"zh": "得到", "en": "got"},
+    "ui.hint": {"zh": "提示", "en": "hint"},
+    "ui.warning": {"zh": "提醒", "en": "warning"},
+    "ui.passed": {"zh": "通过", "en": "passed"},
+    "ui.failed": {"zh": "失败", "en": "failed"},
+    "ui.not_reached": {"zh": "未检查", "en": "not checked"},
+    "ui.not_checked_yet": {"zh": "尚未检查", "en": "not checked yet"},
+    "ui.exercise": {"zh": "练习", "en": "exercise"},
+    "ui.progress": {"zh": "进度", "en": "Progress"},
+    "ui.internal_error": {
+        "zh": "检查器自身出错（不是你的错）：{error}",
+        "en": "The checker itself failed (not your fault): {error}",
+    },
+    "ui.function_missing": {
+        "zh": "在笔记本里找不到函数 `{fn}`：请先运行定义它的单元格。",
+        "en": "No function `{fn}` in the notebook: run the cell that defines it first.",
+    },
+    "ui.static_note": {
+        "zh": "（评分模式：只显示静态结果）",
+        "en": "(grading mode: static output only)",
+    },
+    "ui.tests_passed": {"zh": "全部测试通过", "en": "All tests passed"},
+}
+
+
+def _default_lang():
+    lang = os.environ.get("DNN_LAB_LANG", "both")
+    return lang if lang in LANGS else "both"
+
+
+_state = {"lang": None}
+
+
+def set_language(lang):
+    """Choose the language of every later message: 'zh', 'en' or 'both'."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    _state["lang"] = lang
+
+
+def get_language():
+    return _state["lang"] or _default_lang()
+
+
+def t(message_id, lang=None, **params):
+    """The text of ``message_id`` in ``lang`` ('zh', 'en' or 'both': Chinese
+    then English on the next line), with ``{placeholders}`` filled from params.
+    An unknown id raises KeyError: there is no silent fallback."""
+    lang = lang or get_language()
+    entry = MESSAGES[message_id]
+    if lang == "both":
+        zh, en = entry["zh"].format(**params), entry["en"].format(**params)
+        return zh if zh == en else f"{zh}\n{en}"
+    return entry[lang].format(**params)
+
+
+def t_short(message_id, lang=None, **params):
+    """Like :func:`t`, but 'both' joins the two on one line with ' / ' (labels)."""
+    lang = lang or get_language()
+    if lang == "both":
+        return f"{t(message_id, 'zh', **params)} / {t(message_id, 'en', **params)}"
+    return t(message_id, lang, **params)
+
+
+def placeholders(text):
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
