@@ -8,6 +8,7 @@
 Nothing here contains a solution; without a source checkout it cannot run.
 """
 import copy
+import shutil
 import io
 from pathlib import Path
 
@@ -76,3 +77,52 @@ def regenerate_expected(assignment="step_by_step", root=None):
     from .checks.expected import clear_cache
     clear_cache()
     return path, len(data)
+
+
+def nbgrader(*args, cwd):
+    """Run the real ``nbgrader`` command in ``cwd``; raise with its output on failure."""
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def generate_student_version(assignment, lang, workdir, root=None):
+    """``nbgrader generate_assignment`` in a fresh course under ``workdir``; returns the release folder."""
+    from .course import init_course
+    course = Path(workdir) / f"course-{assignment}-{lang}"
+    init_course(course, lang=lang, source=Path(root or repo_root()) / "assignments" / "source")
+    nbgrader("generate_assignment", assignment, "--force", cwd=course)
+    return course / "release" / assignment
+
+
+def student_notebooks_dir():
+    return Path(__file__).resolve().parent / "notebooks"
+
+
+def regenerate_student_notebooks(root=None, assignments=None):
+    """Rebuild ``dnn_lab/notebooks/<assignment>/{zh,en,both}/`` and ``files/``."""
+    import tempfile
+
+    from .notebooks import LANGS
+    root = Path(root or repo_root())
+    source = root / "assignments" / "source"
+    assignments = assignments or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for assignment in assignments:
+            out = student_notebooks_dir() / assignment
+            if out.exists():
+                shutil.rmtree(out)
+            for lang in LANGS:
+                release = generate_student_version(assignment, lang, tmp, root)
+                target = out / lang / f"{assignment}.ipynb"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(release / f"{assignment}.ipynb", target)
+                written.append(target)
+                if lang == "both":
+                    shutil.copytree(release, out / "files",
+                                    ignore=shutil.ignore_patterns(f"{assignment}.ipynb", "__pycache__"))
+    return written

@@ -1,0 +1,89 @@
+"""``dnn-lab course init DIR``: a ready nbgrader course directory.
+
+Writes ``nbgrader_config.py`` (student stub, execution timeout, language
+preprocessor, ignore pattern for harmless warnings) and copies the assignments
+from ``assignments/source/`` of a source checkout.  The wheel holds no source
+notebooks (they contain solutions), so from a wheel this explains where to get them.
+"""
+import shutil
+from pathlib import Path
+
+CODE_STUB = "# YOUR CODE STARTS HERE\nraise NotImplementedError()\n# YOUR CODE ENDS HERE"
+
+CONFIG_TEMPLATE = '''\
+# nbgrader configuration of a dnn_lab course, written by `dnn-lab course init`.
+# Generate the student version:   nbgrader generate_assignment step_by_step
+# Grade submissions:              nbgrader autograde step_by_step
+# Feedback:                       nbgrader generate_feedback step_by_step
+from nbgrader.preprocessors import (
+    CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions,
+    ComputeChecksums, IncludeHeaderFooter, InstantiateTests, LockCells, SaveCells,
+)
+
+from dnn_lab.nbgrader_lang import LanguagePreprocessor
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+c.CourseDirectory.db_assignments = [{assignments}]
+
+# Language of the student notebooks and of the check messages: "zh", "en" or "both".
+c.LanguagePreprocessor.lang = "{lang}"
+c.GenerateAssignment.preprocessors = [
+    LanguagePreprocessor,  # first, so that the gradebook records the chosen language only
+    IncludeHeaderFooter, InstantiateTests, LockCells, ClearSolutions, ClearOutput, CheckCellMetadata,
+    ComputeChecksums, SaveCells, ClearHiddenTests, ClearMarkScheme, ComputeChecksums, CheckCellMetadata,
+]
+
+# What students see in place of each solution region: valid Python, so untouched
+# cells still run and the checks report "not implemented".
+c.ClearSolutions.code_stub = {{"python": {stub!r}}}
+c.ClearSolutions.text_stub = "请在这里写下你的答案。 / YOUR ANSWER HERE"
+
+# Autograding: generous per-cell timeout; a kernel that hangs is reported, not fatal.
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+
+# Harmless numpy warnings on stderr must not zero a correct answer.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = r"(Runtime|Deprecation|Future|User)Warning"
+'''
+
+
+def source_root():
+    from .dev import repo_root
+    return repo_root() / "assignments" / "source"
+
+
+def write_config(course_dir, lang="both", assignments=("step_by_step",)):
+    text = CONFIG_TEMPLATE.format(lang=lang, stub=CODE_STUB,
+                                  assignments=", ".join(f"dict(name={a!r})" for a in assignments))
+    path = Path(course_dir) / "nbgrader_config.py"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def init_course(course_dir, lang="both", source=None):
+    """Create (or complete) an nbgrader course in ``course_dir``; returns the config path.
+
+    Existing files are never overwritten: an existing nbgrader_config.py or
+    source/<assignment> folder is kept and reported by the CLI.
+    """
+    if lang not in ("zh", "en", "both"):
+        raise ValueError("lang must be zh, en or both")
+    source = Path(source) if source else source_root()
+    course_dir = Path(course_dir)
+    (course_dir / "source").mkdir(parents=True, exist_ok=True)
+    assignments = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+    copied = []
+    for name in assignments:
+        target = course_dir / "source" / name
+        if target.exists():
+            continue
+        shutil.copytree(source / name, target, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints",
+                                                                             ".dnn_lab"))
+        copied.append(name)
+    config = course_dir / "nbgrader_config.py"
+    wrote_config = not config.exists()
+    if wrote_config:
+        write_config(course_dir, lang, assignments)
+    return {"config": config, "wrote_config": wrote_config, "copied": copied, "assignments": assignments}
