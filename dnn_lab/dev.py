@@ -126,3 +126,8 @@ def regenerate_student_notebooks(root=None, assignments=None):
                     shutil.copytree(release, out / "files",
                                     ignore=shutil.ignore_patterns(f"{assignment}.ipynb", "__pycache__"))
     return written
+
+
+def source_assignments(root=None):
+    source = Path(root or repo_root()) / "assignments" / "source"
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())

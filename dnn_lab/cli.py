@@ -1,0 +1,115 @@
+"""The ``dnn-lab`` command.
+
+    dnn-lab lab [DIR] [--lang zh|en|both] [--no-browser] [--port N]   start the lab
+    dnn-lab check NOTEBOOK [--exercise NAME] [--lang ...]              run the checks on a notebook
+    dnn-lab course init DIR [--lang zh|en|both]                        an nbgrader course
+    dnn-lab figures DIR                                                the notebook figures
+    dnn-lab dev expected | student-notebooks | all                     maintainer commands
+"""
+import argparse
+import sys
+
+
+def _lab(args, rest):
+    from .lab import main as lab_main
+    return lab_main(rest)
+
+
+def _course_init(args, rest):
+    from .course import init_course
+    try:
+        result = init_course(args.dir, lang=args.lang)
+    except FileNotFoundError as exc:
+        print(f"dnn-lab: {exc}\n"
+              "The source notebooks (with solutions and hidden tests) are not part of the installed package. "
+              "Clone the dnn_lab repository and run `pip install -e .` there, then run this command again.\n"
+              "源笔记本（含答案与隐藏测试）不在安装包中：请克隆 dnn_lab 仓库，在其中执行 `pip install -e .` 后再运行本命令。",
+              file=sys.stderr)
+        return 1
+    print(f"course: {args.dir}")
+    print(f"  nbgrader_config.py {'written' if result['wrote_config'] else 'kept (already there)'}")
+    for name in result["assignments"]:
+        state = "copied" if name in result["copied"] else "kept (already there)"
+        print(f"  source/{name}/ {state}")
+    print(f"next: cd {args.dir} && nbgrader generate_assignment {result['assignments'][0]}")
+    return 0
+
+
+def _figures(args, rest):
+    from .diagram.figures import main as figures_main
+    return figures_main([args.dir]) or 0
+
+
+def _check(args, rest):
+    from .loader import load_functions
+    from .checks import ALL_EXERCISES, run_checks
+    from .render.text import render_text
+    namespace = load_functions(args.notebook)
+    names = [args.exercise] if args.exercise else [n for n in ALL_EXERCISES if n in namespace]
+    if not names:
+        print(f"dnn-lab: no graded functions found in {args.notebook}", file=sys.stderr)
+        return 2
+    failed = 0
+    for name in names:
+        report = run_checks(name, namespace.get(name), lang=args.lang)
+        print(render_text(report, lang=args.lang))
+        failed += not report.passed
+    return 1 if failed else 0
+
+
+def _dev(args, rest):
+    from . import dev
+    if args.what in ("expected", "all"):
+        for assignment in dev.source_assignments():
+            path, n = dev.regenerate_expected(assignment)
+            print(f"expected data: {path} ({n} arrays)")
+    if args.what in ("figures", "all"):
+        from .diagram.figures import main as figures_main
+        root = dev.repo_root()
+        figures_main([str(root / "images")])
+        figures_main([str(root / "assignments" / "source" / "step_by_step" / "images")])
+        print("figures: images/ and assignments/source/step_by_step/images/")
+    if args.what in ("student-notebooks", "all"):
+        for path in dev.regenerate_student_notebooks():
+            print(f"student notebook: {path}")
+    return 0
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="dnn-lab", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    lab = sub.add_parser("lab", help="prepare a workspace and start JupyterLab", add_help=False)
+    lab.set_defaults(func=_lab)
+    chk = sub.add_parser("check", help="run the public checks on the functions of a notebook")
+    chk.add_argument("notebook")
+    chk.add_argument("--exercise")
+    chk.add_argument("--lang", choices=["zh", "en", "both"], default=None)
+    chk.set_defaults(func=_check)
+    course = sub.add_parser("course", help="instructor commands")
+    csub = course.add_subparsers(dest="course_command", required=True)
+    init = csub.add_parser("init", help="write a ready nbgrader course directory")
+    init.add_argument("dir")
+    init.add_argument("--lang", choices=["zh", "en", "both"], default="both")
+    init.set_defaults(func=_course_init)
+    fig = sub.add_parser("figures", help="draw the notebook figures into DIR")
+    fig.add_argument("dir")
+    fig.set_defaults(func=_figures)
+    dev = sub.add_parser("dev", help="maintainer commands (source checkout only)")
+    dev.add_argument("what", choices=["expected", "figures", "student-notebooks", "all"])
+    dev.set_defaults(func=_dev)
+    return parser
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv[:1] == ["lab"]:
+        return _lab(None, argv[1:])
+    args, rest = parser.parse_known_args(argv)
+    if rest:
+        parser.error(f"unrecognised arguments: {' '.join(rest)}")
+    return args.func(args, rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
