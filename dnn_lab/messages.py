@@ -235,6 +235,20 @@ MESSAGES = {
         "en": "(grading mode: static output only)",
     },
     "ui.tests_passed": {"zh": "全部测试通过", "en": "All tests passed"},
+    # ---- widget, report renderers and progress view (issue 3) ---------------
+    "ui.details": {"zh": "说明", "en": "details"},
+    "ui.about": {"zh": "输入", "en": "inputs"},
+    "ui.diagram": {"zh": "计算图", "en": "computation diagram"},
+    "ui.unknown_exercise": {
+        "zh": "没有名为 `{name}` 的练习。可选的练习：{known}",
+        "en": "There is no exercise called `{name}`. Known exercises: {known}",
+    },
+    "ui.progress_failed": {"zh": "在步骤 {step} 失败", "en": "failed at step {step}"},
+    "ui.progress_summary": {
+        "zh": "已通过 {passed} / {total} 个练习",
+        "en": "{passed} of {total} exercises passed",
+    },
+    "ui.last_checked": {"zh": "最近检查", "en": "last checked"},
 }
 
 
