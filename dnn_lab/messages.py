@@ -198,6 +198,155 @@ MESSAGES = {
         "zh": "第 {layer} 层收到的输入不对（{what}）。",
         "en": "Layer {layer} received the wrong input ({what}).",
     },
+    "msg.layer_skipped": {
+        "zh": "第 {layer} 层收到了第 {other} 层的参数 {what}：循环跳过或重复了某一层。",
+        "en": "Layer {layer} received the parameters of layer {other} ({what}): the loop skips or repeats a layer.",
+    },
+    "msg.wrong_layer_cache": {
+        "zh": "第 {layer} 层收到的是 caches[{index}]，它需要的是 caches[{expected}]。",
+        "en": "Layer {layer} received caches[{index}]; it needs caches[{expected}].",
+    },
+    "msg.unreadable_value": {
+        "zh": "返回值的结构出乎意料，检查器无法读取（{error}）。对照函数说明里的返回结构。",
+        "en": "The returned value has a structure the checker cannot read ({error}). Compare it with the return structure in the docstring.",
+    },
+    # ---- Part 2 (application): hints, failure lines, helpers' labels ------------
+    "hint.cost_not_decreasing": {
+        "zh": "代价一直不变：很可能丢掉了 update_parameters 的返回值。它返回一个新字典，必须写成 parameters = update_parameters(parameters, grads, learning_rate)，下一次迭代才会用到新参数。",
+        "en": "The cost never moves: the result of update_parameters is probably discarded. It returns a new dict, so write parameters = update_parameters(parameters, grads, learning_rate); only then does the next iteration use the new parameters.",
+    },
+    "hint.wrong_cost_interval": {
+        "zh": "costs 记录的次数不对。每 100 次迭代记录一次（i % 100 == 0），另外最后一次迭代（i == num_iterations - 1）也要记录。",
+        "en": "The costs are recorded at the wrong iterations. Record one every 100 iterations (i % 100 == 0) and also the last one (i == num_iterations - 1).",
+    },
+    "hint.wrong_initializer": {
+        "zh": "用错了初始化函数。两层模型用 initialize_parameters(n_x, n_h, n_y)；L 层模型用已提供的 initialize_parameters_deep_scaled(layers_dims)（种子 1，按 1/√n[l-1] 缩放），而不是第一部分 ×0.01 的 initialize_parameters_deep。",
+        "en": "The wrong initialiser is used. The two-layer model uses initialize_parameters(n_x, n_h, n_y); the L-layer model uses the provided initialize_parameters_deep_scaled(layers_dims) (seed 1, scaled by 1/√n[l-1]), not Part 1's ×0.01 initialize_parameters_deep.",
+    },
+    "hint.wrong_return_structure": {
+        "zh": "返回结构不对。模型函数返回二元组 (parameters, costs)：先是参数字典，再是代价列表；predict 返回形状为 (1, m) 的预测数组。",
+        "en": "The return structure is wrong. The model functions return the pair (parameters, costs): the parameter dict first, then the list of costs; predict returns the predictions as an array of shape (1, m).",
+    },
+    "hint.wrong_threshold": {
+        "zh": "预测的阈值不对。概率大于 0.5 预测为 1，否则为 0（恰好 0.5 时为 0）：p = (probas > 0.5)，结果只能是 0 或 1。",
+        "en": "The prediction threshold is off. A probability above 0.5 becomes 1, anything else 0 (exactly 0.5 gives 0): p = (probas > 0.5); the result holds only 0s and 1s.",
+    },
+    "hint.accuracy_not_mean": {
+        "zh": "准确率请用平均值计算：np.mean(p == y)。把 m 个 1/m 相加会带来舍入误差（例如 0.9999999999999998 而不是 1.0）。",
+        "en": "Compute the accuracy as a mean: np.mean(p == y). Adding up m terms of 1/m accumulates rounding errors (0.9999999999999998 instead of 1.0, for example).",
+    },
+    "msg.update_discarded": {
+        "zh": "{what}：第 2 次迭代时传给 update_parameters 的仍是初始参数——更新后的字典没有被保存下来。",
+        "en": "{what}: at iteration 2, update_parameters still receives the initial parameters — the updated dict was not kept.",
+    },
+    "msg.cost_constant": {
+        "zh": "在 {n} 次迭代中代价始终是 {cost}，没有变化。",
+        "en": "The cost stayed at {cost} for all {n} iterations.",
+    },
+    "msg.wrong_iteration_count": {
+        "zh": "{what} 被调用了 {got} 次，而 num_iterations = {expected}。",
+        "en": "{what} was called {got} times for num_iterations = {expected}.",
+    },
+    "msg.costs_every_iteration": {
+        "zh": "costs 有 {got} 个元素（共 {n} 次迭代）：每次迭代都记录了代价，应当每 100 次记录一次，再加上最后一次。",
+        "en": "costs has {got} entries for {n} iterations: the cost was recorded at every iteration instead of every 100 iterations plus the last one.",
+    },
+    "msg.costs_missing_final": {
+        "zh": "costs 有 {got} 个元素，期望 {expected} 个：缺少最后一次迭代（第 {last} 次）的代价。",
+        "en": "costs has {got} entries, expected {expected}: the cost of the last iteration ({last}) is missing.",
+    },
+    "msg.wrong_cost_count": {
+        "zh": "costs：期望 {expected} 个元素（迭代 {iters}），得到 {got} 个。",
+        "en": "costs: expected {expected} entries (iterations {iters}), got {got}.",
+    },
+    "msg.wrong_initializer": {
+        "zh": "{what}：初始参数看起来来自 {got}；这个模型应当使用 {expected}。",
+        "en": "{what}: the initial parameters look like those of {got}; this model needs {expected}.",
+    },
+    "msg.wrong_return_structure": {
+        "zh": "返回值应为 {expected}，得到 {got}。",
+        "en": "The function should return {expected}; it returned {got}.",
+    },
+    "msg.wrong_threshold": {
+        "zh": "{what}：在概率恰好为 0.5 的位置预测不对——用 > 0.5，0.5 预测为 0。",
+        "en": "{what}: wrong where the probability is exactly 0.5 — use > 0.5, so 0.5 is predicted as 0.",
+    },
+    "msg.not_binary": {
+        "zh": "{what}：只能包含 0 和 1，却出现了其他数值（是不是返回了概率？）。",
+        "en": "{what}: must hold only 0 and 1 but has other values (are these the probabilities?).",
+    },
+    "msg.accuracy_not_printed": {
+        "zh": "`{fn}` 应当打印准确率（例如 Accuracy: 0.8），但没有打印任何数字。",
+        "en": "`{fn}` should print the accuracy (such as Accuracy: 0.8) but printed no number.",
+    },
+    "msg.accuracy_not_mean": {
+        "zh": "打印的准确率是 {got}，np.mean(p == y) 得到的是 {expected}。",
+        "en": "The printed accuracy is {got}; np.mean(p == y) gives {expected}.",
+    },
+    "msg.wrong_accuracy": {
+        "zh": "打印的准确率是 {got}，期望 {expected}。",
+        "en": "The printed accuracy is {got}, expected {expected}.",
+    },
+    "ui.iteration": {"zh": "迭代", "en": "iteration"},
+    "ui.cost": {"zh": "代价", "en": "cost"},
+    "ui.training_done": {
+        "zh": "训练完成：{n} 次迭代，用时 {seconds} 秒，最终代价 {cost}",
+        "en": "Training done: {n} iterations in {seconds} s, final cost {cost}",
+    },
+    "ui.part1_loaded": {
+        "zh": "已从 {path} 载入你在第一部分写的 {n} 个函数，全部通过检查。",
+        "en": "Loaded the {n} functions you wrote in Part 1 from {path}; all pass their checks.",
+    },
+    "ui.part1_some_failed": {
+        "zh": "已从 {path} 载入你在第一部分写的函数，但下面这些没有通过检查：",
+        "en": "Loaded the functions you wrote in Part 1 from {path}, but these do not pass their checks:",
+    },
+    "ui.part1_missing": {
+        "zh": "{path} 中没有定义这些函数：{names}。",
+        "en": "These functions are not defined in {path}: {names}.",
+    },
+    "ui.part1_cell_error": {
+        "zh": "第一部分笔记本的第 {cell} 个单元格无法执行（{error}），其中的函数没有载入。",
+        "en": "Cell {cell} of the Part 1 notebook cannot be run ({error}); its functions were not loaded.",
+    },
+    "ui.part1_fix": {
+        "zh": "请在第一部分的笔记本里修正它们并保存，然后重新运行这个单元格。在此之前，下面的训练结果和检查都可能不对。",
+        "en": "Fix them in the Part 1 notebook, save it, and run this cell again. Until then the training results and checks below may be wrong.",
+    },
+    "ui.part1_not_found": {
+        "zh": "找不到第一部分的笔记本 step_by_step.ipynb。已查找：\n{paths}\n请把它放到上面的某个位置，或者写明路径：load_part1(\"路径/step_by_step.ipynb\")。",
+        "en": "Cannot find the Part 1 notebook step_by_step.ipynb. Looked in:\n{paths}\nPut it in one of these places, or give its path: load_part1(\"path/to/step_by_step.ipynb\").",
+    },
+    "ui.part1_unreadable": {
+        "zh": "无法读取第一部分的笔记本 {path}：{error}",
+        "en": "Cannot read the Part 1 notebook {path}: {error}",
+    },
+    "ui.cost_curve": {"zh": "代价曲线", "en": "Cost curve"},
+    "ui.learning_rate": {"zh": "学习率", "en": "learning rate"},
+    "ui.iterations": {"zh": "迭代次数", "en": "iterations"},
+    "ui.true_label": {"zh": "真实", "en": "true"},
+    "ui.predicted_label": {"zh": "预测", "en": "predicted"},
+    "ui.mislabeled_title": {
+        "zh": "分错的测试图片：{n} 张（共 {m} 张）",
+        "en": "Misclassified test images: {n} of {m}",
+    },
+    "ui.no_mislabeled": {"zh": "没有分错的图片。", "en": "No image is misclassified."},
+    "ui.model": {"zh": "模型", "en": "model"},
+    "ui.train_accuracy": {"zh": "训练集准确率", "en": "train accuracy"},
+    "ui.test_accuracy": {"zh": "测试集准确率", "en": "test accuracy"},
+    "ui.examples_title": {"zh": "训练集中的例子", "en": "Training examples"},
+    "ui.class_shirt": {"zh": "衬衫", "en": "shirt"},
+    "ui.class_not_shirt": {"zh": "非衬衫", "en": "not shirt"},
+    "ui.image_original": {"zh": "原图", "en": "original"},
+    "ui.image_model_input": {"zh": "模型的输入（28×28）", "en": "model input (28×28)"},
+    "ui.own_image_result": {
+        "zh": "模型认为这张图片是“{label}”（是衬衫的概率 {proba}）。",
+        "en": "The model says this picture is \"{label}\" (probability of a shirt: {proba}).",
+    },
+    "ui.image_unreadable": {
+        "zh": "无法读取图片 {source}：{error}",
+        "en": "Cannot read the image {source}: {error}",
+    },
     # ---- user interface -------------------------------------------------------
     "ui.check": {"zh": "检查", "en": "Check"},
     "ui.checking": {"zh": "检查中…", "en": "Checking…"},

@@ -7,7 +7,10 @@ HINT_ORDER = (
     "not_implemented", "timeout", "uses_globals", "mutates_inputs",
     "transposed", "forgot_1_over_m", "missing_keepdims", "wrong_sum_axis",
     "sign_error", "cost_not_scalar", "wrong_activation", "wrong_init_scale",
-    "loop_bounds", "wrong_keys", "exception", "wrong_type", "wrong_shape",
+    "loop_bounds", "wrong_keys",
+    "cost_not_decreasing", "wrong_cost_interval", "wrong_initializer", "wrong_return_structure",
+    "wrong_threshold", "accuracy_not_mean",
+    "exception", "wrong_type", "wrong_shape",
     "wrong_value", "prints_output",
 )
 HINTS = frozenset(HINT_ORDER)
