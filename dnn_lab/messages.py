@@ -203,8 +203,8 @@ MESSAGES = {
         "en": "Layer {layer} received the parameters of layer {other} ({what}): the loop skips or repeats a layer.",
     },
     "msg.wrong_layer_cache": {
-        "zh": "第 {layer} 层收到的是 caches[{index}]，它需要的是 caches[{expected}]。",
-        "en": "Layer {layer} received caches[{index}]; it needs caches[{expected}].",
+        "zh": "第 {layer} 层收到的是 caches[{index}]，它需要的是 caches[{needed}]。",
+        "en": "Layer {layer} received caches[{index}]; it needs caches[{needed}].",
     },
     "msg.unreadable_value": {
         "zh": "返回值的结构出乎意料，检查器无法读取（{error}）。对照函数说明里的返回结构。",

@@ -2,8 +2,8 @@
 dA0..dA(L−1), dW1..dWL, db1..dbL.  Steps in backward order: dAL, layerL … layer1,
 keys; blames the first layer, from the output back, whose gradients diverge."""
 from .. import testcases as tc
-from .compare import close
-from .engine import Case, Exercise
+from .compare import close, type_name
+from .engine import Case, Exercise, StopCase
 from .layers import fmt_keys
 
 
@@ -39,24 +39,70 @@ def expected_keys(L):
             | {f"db{l}" for l in range(1, L + 1)})
 
 
+def _call_args(args, kwargs):
+    """(dA, cache, activation) of one linear_activation_backward call."""
+    names = ("dA", "cache", "activation")
+    values = list(args[:3]) + [None] * (3 - min(len(args), 3))
+    return [kwargs.get(n, v) for n, v in zip(names, values)]
+
+
+def _same_cache(a, b):
+    try:
+        (A, W, bb), Z = a
+        (A2, W2, b2), Z2 = b
+    except (TypeError, ValueError):
+        return False
+    return all(close(x, y) for x, y in ((A, A2), (W, W2), (bb, b2), (Z, Z2)))
+
+
+def check_calls(ctx, calls, L):
+    """Through the student's linear_activation_backward calls, from the output back:
+    call i is layer L - i; it must get dA{L-i} (dAL first), caches[L-i-1] and the
+    right activation, and return that layer's gradients.  ``calls`` may end with a
+    call that raised (result None)."""
+    caches = list(ctx.args[2])
+    for i, (args, kwargs, result) in enumerate(calls):
+        l = L - i
+        if l < 1:
+            ctx.stop("layer1", "loop_bounds", "msg.loop_bounds", what="linear_activation_backward", expected=L,
+                     got=len(calls))
+        step = f"layer{l}"
+        dA, cache, act = _call_args(args, kwargs)
+        if i == 0:
+            if not ctx.array("dAL", "dAL", dA, "dAL"):
+                raise StopCase()
+            ctx.visit("dAL")
+        elif not close(dA, ctx.exp(f"dA{l}")):
+            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what=f"dA{l}")
+        ctx.visit(step)
+        if not _same_cache(cache, caches[l - 1]):
+            other = next((k for k, c in enumerate(caches) if _same_cache(cache, c)), None)
+            if other is not None:
+                ctx.stop(step, "wrong_value", "msg.wrong_layer_cache", layer=l, index=other, needed=l - 1)
+            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what="cache")
+        want = "sigmoid" if l == L else "relu"
+        if act != want:
+            ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want + "_backward",
+                     got=f"{act}_backward")
+        if result is not None:
+            if not (isinstance(result, (tuple, list)) and len(result) == 3):
+                ctx.stop(step, "wrong_type", "msg.wrong_type", what="linear_activation_backward",
+                         expected="tuple[3]", got=type_name(result))
+            ok = ctx.array(step, f"dA{l - 1}", result[0], f"dA{l - 1}")
+            ok &= ctx.array(step, f"dW{l}", result[1], f"dW{l}", m=ctx.args[0].shape[1])
+            ok &= ctx.array(step, f"db{l}", result[2], f"db{l}", m=ctx.args[0].shape[1], is_sum=True)
+            if not ok:
+                raise StopCase()
+
+
 def check(ctx):
     L = _L(ctx.case)
     m = ctx.args[0].shape[1]
     grads = ctx.dict_value("dAL", "grads", ctx.value)
     calls = ctx.call.spied.get("linear_activation_backward", [])
-    # dAL: what the student handed to the last layer (when the helper was used).
     if calls:
-        args, kwargs, _ = calls[0]
-        dAL_used = args[0] if args else kwargs.get("dA")
-        if not ctx.array("dAL", "dAL", dAL_used, "dAL"):
-            return
+        check_calls(ctx, calls, L)
     ctx.visit("dAL")
-    for i, (args, kwargs, _) in enumerate(calls[:L]):
-        act = kwargs.get("activation", args[2] if len(args) > 2 else None)
-        want = "sigmoid" if i == 0 else "relu"
-        if act != want:
-            ctx.stop(f"layer{L - i}", "wrong_activation", "msg.wrong_activation", what=f"layer {L - i}",
-                     expected=want + "_backward", got=f"{act}_backward")
     want_keys = expected_keys(L)
     for l in range(L, 0, -1):
         step = f"layer{l}"
@@ -108,8 +154,18 @@ def record(solutions, case):
 def error_step(ctx):
     L = _L(ctx.case)
     done = len(ctx.call.spied.get("linear_activation_backward", []))
-    return f"layer{max(L - done, 1)}" if done or L else "dAL"
+    return f"layer{max(L - done, 1)}"
+
+
+def explain_error(ctx):
+    """A layer that raised inside linear_activation_backward: did it get the wrong dA or cache?"""
+    raised = ctx.call.spy_raised
+    calls = list(ctx.call.spied.get("linear_activation_backward", []))
+    if raised and raised[0] == "linear_activation_backward":
+        calls.append((raised[1], raised[2], None))
+    check_calls(ctx, calls, _L(ctx.case))
 
 
 EXERCISE = Exercise("L_model_backward", "step_by_step", ("AL", "Y", "caches"), CASES, steps, check, record,
-                    spy=("linear_activation_backward",), error_step=error_step)
+                    spy=("linear_activation_backward",), error_step=error_step, explain_error=explain_error,
+                    layered=True)

@@ -5,7 +5,8 @@ import numpy as np
 
 from .. import testcases as tc
 from ..helpers import relu, sigmoid
-from .engine import Case, Exercise
+from .compare import close, type_name
+from .engine import Case, Exercise, StopCase
 from .layers import is_cache_pair, layer_steps
 
 
@@ -35,40 +36,99 @@ def steps(case):
     return layer_steps(_L(case)) + ["caches"]
 
 
-def _activation_calls(ctx):
-    return [c for c in ctx.call.spied.get("linear_activation_forward", [])]
+def _call_args(args, kwargs):
+    """(A_prev, W, b, activation) of one linear_activation_forward call."""
+    names = ("A_prev", "W", "b", "activation")
+    values = list(args[:4]) + [None] * (4 - min(len(args), 4))
+    return [kwargs.get(n, v) for n, v in zip(names, values)]
+
+
+def _layer_of_W(ctx, W, L):
+    """Which layer's weights ``W`` is, or None."""
+    return next((k for k in range(1, L + 1) if close(W, ctx.exp(f"W{k}"))), None)
+
+
+def check_calls(ctx, calls, L):
+    """Layer by layer through the student's linear_activation_forward calls:
+    what each layer received (A_prev, W, b, activation) and what it returned.
+    ``calls`` may end with a call that raised (result None)."""
+    for l, (args, kwargs, result) in enumerate(calls, start=1):
+        if l > L:
+            ctx.stop(f"layer{L}", "loop_bounds", "msg.loop_bounds", what="linear_activation_forward", expected=L,
+                     got=len(calls))
+        step = f"layer{l}"
+        A_prev, W, b, act = _call_args(args, kwargs)
+        ctx.visit(step)
+        if not close(W, ctx.exp(f"W{l}")):
+            other = _layer_of_W(ctx, W, L)
+            if other is not None:
+                ctx.stop(step, "loop_bounds", "msg.layer_skipped", layer=l, other=other, what=f"W{other}")
+            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what="W")
+        if not close(b, ctx.exp(f"b{l}")):
+            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what="b")
+        if not close(A_prev, ctx.exp(f"A{l - 1}")):
+            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what="A_prev" if l > 1 else "X")
+        want = "sigmoid" if l == L else "relu"
+        if act != want:
+            ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want, got=act)
+        if result is not None:
+            out = result[0] if isinstance(result, (tuple, list)) and result else result
+            if not ctx.array(step, "AL" if l == L else f"A{l}", out, f"A{l}"):
+                raise StopCase()
 
 
 def check(ctx):
     L = _L(ctx.case)
     AL, caches = ctx.sequence("layer1", "(AL, caches)", ctx.value, 2)
-    calls = _activation_calls(ctx)
-    # Activation used per layer, when the student's helper was called.
-    for l, (args, kwargs, _) in enumerate(calls[:L], start=1):
-        act = kwargs.get("activation", args[3] if len(args) > 3 else None)
-        want = "sigmoid" if l == L else "relu"
-        if act != want:
-            ctx.fail(f"layer{l}", "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want,
-                     got=act)
+    calls = ctx.call.spied.get("linear_activation_forward", [])
+    if calls:
+        check_calls(ctx, calls, L)
+        if len(calls) < L:
+            ctx.stop(f"layer{len(calls) + 1}", "loop_bounds", "msg.loop_bounds", what="linear_activation_forward",
+                     expected=L, got=len(calls))
+        if not ctx.array(f"layer{L}", "AL", AL, "AL"):
             return
+        check_caches(ctx, caches, L)
+    else:
+        # Computed without the helper: the caches are what shows each layer.
+        check_layers_from_caches(ctx, AL, caches, L)
+
+
+def check_caches(ctx, caches, L):
+    """The list of caches on its own (each layer's computation already passed)."""
+    ctx.visit("caches")
     if not isinstance(caches, (list, tuple)):
-        ctx.fail("caches", "wrong_type", "msg.wrong_type", what="caches", expected="list", got=type(caches).__name__)
-        caches = []
+        ctx.stop("caches", "wrong_type", "msg.wrong_type", what="caches", expected="list", got=type_name(caches))
+    if len(caches) != L:
+        ctx.stop("caches", "loop_bounds", "msg.loop_bounds", what="caches", expected=L, got=len(caches))
+    for l, cache in enumerate(caches, start=1):
+        if not (is_cache_pair(cache) and _cache_matches(ctx, cache, l)):
+            ctx.stop("caches", "wrong_value", "msg.cache_mismatch", what=f"caches[{l - 1}]",
+                     expected="((A_prev, W, b), Z)")
+
+
+def _cache_matches(ctx, cache, l):
+    (A_prev, W, b), Z = cache
+    return all(close(v, ctx.exp(k)) for v, k in ((A_prev, f"A{l - 1}"), (W, f"W{l}"), (b, f"b{l}"), (Z, f"Z{l}")))
+
+
+def check_layers_from_caches(ctx, AL, caches, L):
+    if not isinstance(caches, (list, tuple)):
+        ctx.stop("caches", "wrong_type", "msg.wrong_type", what="caches", expected="list", got=type_name(caches))
     for l in range(1, L + 1):
         step = f"layer{l}"
         if l > len(caches):
-            ctx.fail(step, "loop_bounds", "msg.loop_bounds", what="caches", expected=L, got=len(caches))
-            return
+            ctx.stop(step, "loop_bounds", "msg.loop_bounds", what="caches", expected=L, got=len(caches))
         cache = caches[l - 1]
         if not is_cache_pair(cache):
-            ctx.fail(step, "wrong_type", "msg.cache_mismatch", what=f"caches[{l - 1}]", expected="((A_prev, W, b), Z)")
-            return
+            ctx.stop(step, "wrong_type", "msg.cache_mismatch", what=f"caches[{l - 1}]", expected="((A_prev, W, b), Z)")
         (A_prev, W, b), Z = cache
         if not ctx.array(step, f"caches[{l - 1}]: A_prev", A_prev, f"A{l - 1}"):
             return
         if not ctx.array(step, f"caches[{l - 1}]: W", W, f"W{l}"):
             return
-        if not ctx.array(step, f"Z{l}", Z, f"Z{l}"):
+        no_bias = (ctx.exp(f"Z{l}") - ctx.exp(f"b{l}"), "wrong_value", "msg.missing_bias", {})
+        if not ctx.array(step, f"Z{l}", Z, f"Z{l}", variants=[no_bias]):
             return
         out = AL if l == L else (caches[l][0][0] if l < len(caches) and is_cache_pair(caches[l]) else None)
         if out is None:
@@ -88,7 +148,7 @@ def record(solutions, case):
     AL, caches = solutions["L_model_forward"](X, params)
     out = {"AL": AL}
     for l, ((A_prev, W, b), Z) in enumerate(caches, start=1):
-        out[f"A{l - 1}"], out[f"W{l}"], out[f"Z{l}"] = A_prev, W, Z
+        out[f"A{l - 1}"], out[f"W{l}"], out[f"b{l}"], out[f"Z{l}"] = A_prev, W, b, Z
     L = len(caches)
     out[f"A{L}"] = AL
     return out
@@ -100,5 +160,15 @@ def error_step(ctx):
     return f"layer{min(done + 1, L)}"
 
 
+def explain_error(ctx):
+    """A layer that raised inside linear_activation_forward: did it get the wrong inputs?"""
+    raised = ctx.call.spy_raised
+    calls = list(ctx.call.spied.get("linear_activation_forward", []))
+    if raised and raised[0] == "linear_activation_forward":
+        calls.append((raised[1], raised[2], None))
+    check_calls(ctx, calls, _L(ctx.case))
+
+
 EXERCISE = Exercise("L_model_forward", "step_by_step", ("X", "parameters"), CASES, steps, check, record,
-                    spy=("linear_activation_forward",), error_step=error_step)
+                    spy=("linear_activation_forward",), error_step=error_step, explain_error=explain_error,
+                    layered=True)

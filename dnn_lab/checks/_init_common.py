@@ -23,7 +23,7 @@ def check_layers(ctx, L, *, count_missing_as_loop_bounds):
                 ok = ctx.array(name, name, params[name], name, variants=variants)
                 if not ok and ctx.findings[-1].hint == "wrong_value" and _plausible_scale(params[name], exp):
                     f = ctx.findings.pop()
-                    ctx.fail(name, "wrong_value", "msg.wrong_seed", what=name, expected=f.expected, got=f.got)
+                    ctx.fail(name, "wrong_value", "msg.wrong_seed", what=name, shown=(f.expected, f.got))
             else:
                 ctx.array(name, name, params[name], name)
     ctx.visit("keys")

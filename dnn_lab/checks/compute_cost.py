@@ -39,7 +39,7 @@ def check(ctx):
     if arr is not None and arr.ndim > 0:
         if arr.size == 1 and close(arr.reshape(()), expected):
             ctx.fail("cost", "cost_not_scalar", "msg.cost_not_scalar", got=tuple(arr.shape),
-                     expected=summarize(expected), got_summary=summarize(cost))
+                     shown=(summarize(expected), summarize(cost)))
             return
         if arr.size == m:
             ctx.fail("cost", "wrong_shape", "msg.wrong_shape", what="cost", expected=(), got=tuple(arr.shape))

@@ -5,6 +5,7 @@ function that compares one case's result with the expected data, and a
 ``record`` function the maintainer uses to produce that data from the source
 notebook's solutions).  :func:`run_checks` turns that into a :class:`Report`.
 """
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -40,8 +41,10 @@ class Exercise:
     check: Callable            # ctx -> None
     record: Callable           # (solutions namespace, case) -> {key: ndarray}
     spy: tuple = ()            # global names whose calls are recorded
-    error_step: Callable | None = None   # (ctx) -> step id blamed for an exception
+    error_step: Callable | None = None   # (ctx) -> step id blamed for an exception, or None
     mutation_step: str | None = None     # step blamed for changed inputs
+    explain_error: Callable | None = None  # (ctx) -> None; may record the cause of an exception
+    layered: bool = False      # works over layers: an index past the last layer is a loop_bounds
 
 
 class StopCase(Exception):
@@ -57,16 +60,23 @@ class Context:
         self.expected = expected
         self.findings = []
         self.visited = []
+        self.error_hint = None
 
     # -- recording ------------------------------------------------------
     def visit(self, step):
         if step not in self.visited:
             self.visited.append(step)
 
-    def fail(self, step, hint, message_id, *, expected=None, got=None, warning=False, **params):
+    def fail(self, step, hint, message_id, *, shown=None, warning=False, **params):
+        """Record a finding.  ``params`` fill the message's placeholders; ``shown``
+        is the (expected, got) pair of printable summaries for the case table,
+        by default the message's own ``expected``/``got`` params."""
         self.visit(step)
+        if shown is None:
+            shown = (params.get("expected"), params.get("got"))
+        exp_s, got_s = (None if v is None else str(v) for v in shown)
         self.findings.append(Finding(case=self.case.id, step=step, message_id=message_id, hint=hint,
-                                     params=params, expected=expected, got=got, warning=warning))
+                                     params=params, expected=exp_s, got=got_s, warning=warning))
 
     def stop(self, step, hint, message_id, **kw):
         self.fail(step, hint, message_id, **kw)
@@ -87,8 +97,8 @@ class Context:
         if found is None:
             return True
         hint, message_id, params = found
-        self.fail(step, hint, message_id, expected=compare.summarize(np.asarray(expected)),
-                  got=compare.summarize(got), **params)
+        self.fail(step, hint, message_id, shown=(compare.summarize(np.asarray(expected)), compare.summarize(got)),
+                  **params)
         return False
 
     def sequence(self, step, what, got, length, kinds=(tuple, list)):
@@ -121,6 +131,58 @@ def _texts(findings, lang, fn_name):
     return out
 
 
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w\s,]*?)\s*=[^=]")
+_LAYER_KEY = re.compile(r"^(d?)([WbA])(\d+)$")
+
+
+def _step_from_line(code, steps):
+    """The step named by the variable assigned on the failing line (``dW = ...`` → ``dW``)."""
+    match = _ASSIGNED.match(code or "")
+    if not match:
+        return None
+    names = [n.strip() for n in match.group(1).split(",")]
+    return next((n for n in names if n in steps), None)
+
+
+def _error_hint(ctx, error):
+    """``loop_bounds`` when a layered exercise indexes past its layers, else ``exception``."""
+    if not ctx.exercise.layered:
+        return "exception"
+    L = len(ctx.case.dims.get("layer_dims", ())) - 1
+    key = error.get("key")
+    if error["type"] == "KeyError" and isinstance(key, str) and _LAYER_KEY.match(key):
+        _, letter, index = _LAYER_KEY.match(key).groups()
+        low, high = (0, L) if letter == "A" else (1, L)
+        if not low <= int(index) <= high:
+            return "loop_bounds"
+    if error["type"] == "IndexError" and error["message"] in ("list index out of range", "tuple index out of range"):
+        return "loop_bounds"
+    return "exception"
+
+
+def _report_error(ctx, steps):
+    """Record an exception.  An index past the last layer is a ``loop_bounds``; else,
+    when the exercise can name the cause (e.g. a layer got the wrong input, seen by a
+    spy), that finding comes first and lends the exception its hint."""
+    ex, e = ctx.exercise, ctx.call.error
+    ctx.error_hint = _error_hint(ctx, e)
+    before = len(ctx.findings)
+    if ctx.error_hint == "exception" and ex.explain_error:
+        try:
+            ex.explain_error(ctx)
+        except StopCase:
+            pass
+        except Exception:  # noqa: BLE001 - an explanation is a bonus; the exception is still reported
+            del ctx.findings[before:]
+    causes = [f for f in ctx.findings[before:] if not f.warning]
+    if causes:
+        step, hint = causes[0].step, causes[0].hint
+    else:
+        hint = ctx.error_hint
+        step = (ex.error_step(ctx) if ex.error_step else None) or _step_from_line(e["code"], steps) or steps[0]
+    ctx.fail(step, hint, "msg.exception", exc_type=e["type"], exc_msg=e["message"], line=e["line"], code=e["code"])
+
+
 def run_case(ex, case, fn, timeout):
     """Run one case; returns (CaseResult without texts, stop_after)."""
     steps = ex.steps(case)
@@ -136,10 +198,7 @@ def run_case(ex, case, fn, timeout):
         ctx.fail(first, "not_implemented", "msg.not_implemented_raised")
         stop_after = True
     elif call.error is not None:
-        step = ex.error_step(ctx) if ex.error_step else first
-        e = call.error
-        ctx.fail(step, "exception", "msg.exception", exc_type=e["type"], exc_msg=e["message"],
-                 line=e["line"], code=e["code"])
+        _report_error(ctx, steps)
     elif call.value is None:
         ctx.fail(first, "not_implemented", "msg.not_implemented")
         stop_after = True
@@ -148,6 +207,9 @@ def run_case(ex, case, fn, timeout):
             ex.check(ctx)
         except StopCase:
             pass
+        except Exception as exc:  # noqa: BLE001 - a value the check did not foresee
+            ctx.fail(ctx.visited[-1] if ctx.visited else first, "wrong_type", "msg.unreadable_value",
+                     error=f"{type(exc).__name__}: {exc}"[:200])
         if call.mutated:
             ctx.fail(ex.mutation_step or first, "mutates_inputs", "msg.mutates_inputs",
                      what=", ".join(call.mutated[:4]))
@@ -173,6 +235,16 @@ def run_case(ex, case, fn, timeout):
     result = CaseResult(case=case.id, about=case.about, passed=not failures, steps=states,
                         findings=tuple(failures + warnings))
     return result, stop_after
+
+
+def _hints(failures, warnings):
+    """Distinct hints, most specific first — but those of the first failure (the case
+    and step the diagram shows) before all others, so the first hint explains it."""
+    if not failures:
+        return order_hints([w.hint for w in warnings])
+    head = order_hints([f.hint for f in failures if (f.case, f.step) == (failures[0].case, failures[0].step)])
+    rest = [h for h in order_hints([f.hint for f in failures + warnings]) if h not in head]
+    return head + rest
 
 
 def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT):
@@ -219,7 +291,7 @@ def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT):
     return Report(
         exercise=ex.name, lang=lang, passed=not failures,
         failed_step=failures[0].step if failures else None,
-        hints=order_hints([f.hint for f in failures + warnings]),
+        hints=_hints(failures, warnings),
         failures=failures, warnings=warnings, cases=results,
         step_states=dict(shown.steps), dims=dict(case_obj.dims),
         seconds=time.perf_counter() - started,

@@ -27,4 +27,9 @@ def record(solutions, case):
     return record_params(solutions["initialize_parameters_deep"](*case.make()))
 
 
-EXERCISE = Exercise("initialize_parameters_deep", "step_by_step", ("layer_dims",), CASES, steps, check, record)
+def error_step(ctx):
+    return "keys" if ctx.error_hint == "loop_bounds" else None
+
+
+EXERCISE = Exercise("initialize_parameters_deep", "step_by_step", ("layer_dims",), CASES, steps, check, record,
+                    error_step=error_step, layered=True)

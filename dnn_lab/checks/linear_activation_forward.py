@@ -2,6 +2,7 @@
 ``(A, (linear_cache, Z))``.  Steps: the linear part, the activation, the cache."""
 from .. import testcases as tc
 from ..helpers import relu, sigmoid
+from .compare import close
 from .engine import Case, Exercise
 from .linear_forward import check_linear_cache
 
@@ -46,9 +47,14 @@ def check(ctx):
     activation = ctx.args[3]
     A, cache = ctx.sequence("activation", "(A, cache)", ctx.value, 2)
     cache_ok = isinstance(cache, (tuple, list)) and len(cache) == 2
-    Z_used = cache[1] if cache_ok else _spied_z(ctx)
-    if Z_used is not None and not ctx.array("linear", "Z", Z_used, "Z"):
-        return
+    # Z as linear_forward returned it when the student called it, else as cached.
+    Z_used = _spied_z(ctx)
+    if Z_used is None and cache_ok:
+        Z_used = cache[1]
+    if Z_used is not None:
+        no_bias = (ctx.exp("Z") - ctx.args[2], "wrong_value", "msg.missing_bias", {})
+        if not ctx.array("linear", "Z", Z_used, "Z", variants=[no_bias]):
+            return
     ctx.visit("linear")
     # Which activation did the student call?
     other = OTHER[activation]
@@ -63,7 +69,8 @@ def check(ctx):
     if not cache_ok:
         ctx.fail("cache", "wrong_type", "msg.cache_mismatch", what="cache", expected="(linear_cache, Z)")
         return
-    check_linear_cache(ctx, "cache", cache[0], ctx.args[:3], what="linear_cache")
+    if check_linear_cache(ctx, "cache", cache[0], ctx.args[:3], what="linear_cache") and not close(cache[1], ctx.exp("Z")):
+        ctx.fail("cache", "wrong_value", "msg.cache_mismatch", what="activation_cache", expected="Z")
 
 
 def record(solutions, case):

@@ -39,7 +39,8 @@ class Call:
     timed_out: bool = False
     printed: str = ""
     mutated: list = field(default_factory=list)   # e.g. ["params['W1']"]
-    spied: dict = field(default_factory=dict)     # name -> [(args, result)]
+    spied: dict = field(default_factory=dict)     # name -> [(args, kwargs, result)], calls that returned
+    spy_raised: tuple | None = None               # (name, args, kwargs) of a spied call that raised
     seconds: float = 0.0
 
 
@@ -129,7 +130,9 @@ def describe_error(exc):
     message = str(exc)
     if len(message) > 300:
         message = message[:300] + "…"
-    return {"type": type(exc).__name__, "message": message, "line": line, "code": code}
+    key = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 else None
+    return {"type": type(exc).__name__, "message": message, "line": line, "code": code,
+            "key": key if isinstance(key, (str, int)) else None}
 
 
 # ---- time limit ---------------------------------------------------------------
@@ -199,7 +202,11 @@ def _with_spies(fn, spy_names, record):
             continue
 
         def wrapper(*args, __inner=inner, __name=name, **kwargs):
-            result = __inner(*args, **kwargs)
+            try:
+                result = __inner(*args, **kwargs)
+            except BaseException:
+                record.setdefault("!raised", (__name, args, kwargs))
+                raise
             record.setdefault(__name, []).append((args, kwargs, result))
             return result
         namespace[name] = wrapper
@@ -223,7 +230,9 @@ def call_student(fn, args, arg_names, *, timeout=10.0, spy=()):
             np.errstate(all="ignore"):
         warnings.simplefilter("always")
         value, exc, timed_out = _run_with_limit(lambda: target_fn(*working), timeout)
-    call = Call(value=value, seconds=time.perf_counter() - started, spied=record, timed_out=timed_out)
+    raised = record.pop("!raised", None)
+    call = Call(value=value, seconds=time.perf_counter() - started, spied=record, timed_out=timed_out,
+                spy_raised=raised)
     call.printed = out.getvalue() + err.getvalue()
     if timed_out:
         return call

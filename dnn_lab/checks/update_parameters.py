@@ -42,16 +42,20 @@ def check(ctx):
     params_in, _, lr = ctx.args
     new = ctx.dict_value("W1", "parameters", ctx.value)
     want = param_keys(L)
+
+    def unchanged(name):
+        return name in new and close(new[name], params_in[name])
+    # A whole layer left as it was, while another one was updated: the loop missed it.
+    touched = [l for l in range(1, L + 1) if not (unchanged(f"W{l}") and unchanged(f"b{l}"))]
     for l in range(1, L + 1):
         for name in (f"W{l}", f"b{l}"):
             if name not in new:
                 ctx.fail(name, "wrong_keys", "msg.wrong_keys", missing=name, extra=fmt_keys(set(new) - want))
                 continue
             got = new[name]
-            if close(got, params_in[name]):
-                hint = "loop_bounds" if l == L and L > 1 else "wrong_value"
-                msg = "msg.not_updated"
-                ctx.fail(name, hint, msg, what=name)
+            if unchanged(name):
+                hint = "loop_bounds" if touched and l not in touched else "wrong_value"
+                ctx.fail(name, hint, "msg.not_updated", what=name)
                 continue
             variants = [(ctx.exp("plus/" + name), "sign_error", "msg.sign_error", {})]
             if lr != 0.1:
@@ -74,5 +78,9 @@ def record(solutions, case):
     return out
 
 
+def error_step(ctx):
+    return "keys" if ctx.error_hint == "loop_bounds" else None
+
+
 EXERCISE = Exercise("update_parameters", "step_by_step", ("params", "grads", "learning_rate"), CASES, steps,
-                    check, record, mutation_step="inputs")
+                    check, record, mutation_step="inputs", error_step=error_step, layered=True)

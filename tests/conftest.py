@@ -1,0 +1,35 @@
+"""Shared fixtures for the checks tests.
+
+``solutions`` is the namespace produced by executing the source notebook's
+solution cells (the only correct implementations the tests may use).
+``as_student`` re-homes a function defined in a test module into a copy of that
+namespace, so that it sees ``np``, ``copy``, the helpers and the other (correct)
+graded functions as notebook globals — exactly what a student's function sees.
+"""
+import types
+
+import pytest
+
+from dnn_lab.dev import load_solutions
+
+
+@pytest.fixture(scope="session")
+def solutions():
+    return load_solutions("step_by_step")
+
+
+def rehome(fn, namespace, **extra):
+    """``fn`` with ``namespace`` (plus ``extra``) as its globals: a notebook-like copy."""
+    globs = dict(namespace)
+    globs.update(extra)
+    clone = types.FunctionType(fn.__code__, globs, fn.__name__, fn.__defaults__, fn.__closure__)
+    clone.__kwdefaults__ = fn.__kwdefaults__
+    return clone
+
+
+@pytest.fixture(scope="session")
+def as_student(solutions):
+    """as_student(fn, **extra_globals) -> fn living in a notebook-like namespace."""
+    def make(fn, **extra):
+        return rehome(fn, solutions, **extra)
+    return make
