@@ -83,6 +83,9 @@ def record(report, path=None):
     except Exception:
         pass
     for view in list(_LIVE):
+        if getattr(view, "comm", True) is None:  # a closed widget
+            _LIVE.discard(view)
+            continue
         try:
             view.refresh()
         except Exception:

@@ -40,10 +40,12 @@ def resolve_lang(report, lang):
 
 
 def finding_text(report, finding, lang):
-    """A finding's sentence in ``lang`` (the report may have been made in another)."""
-    if finding.text and lang == report.lang:
+    """A finding's sentence in ``lang`` (the report may have been made in another).
+    Always rebuilt from its message id, so every language names the exercise alike."""
+    try:
+        return t(finding.message_id, lang, **{"fn": report.exercise, **finding.params})
+    except (KeyError, IndexError, ValueError):
         return finding.text
-    return t(finding.message_id, lang, **{"fn": report.exercise, **finding.params})
 
 
 def _row(report, case, lang):

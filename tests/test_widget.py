@@ -1,0 +1,476 @@
+"""The Check widget, driven headless: ipywidgets objects work without a kernel,
+so ``button.click()`` runs the real callback (checks, diagram, output update).
+
+The notebook is imitated by a fresh ``__main__`` module holding the source
+notebook's solutions; wrong implementations below are moved into it under the
+exercise's name, as a student's cell would define them.
+"""
+import base64
+import sys
+import types
+
+import pytest
+
+# The helpers and the other graded functions are globals of the fake notebook
+# the functions below are moved into; these names only exist there.
+# ruff: noqa: F821
+
+import dnn_lab
+from dnn_lab import widget
+from dnn_lab.checks import EXERCISES
+from dnn_lab.messages import LANGS, t_short
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def notebook(solutions, monkeypatch, tmp_path):
+    """A fake notebook namespace as ``sys.modules['__main__']``, working in a
+    temporary folder (progress.json goes there), outside grading mode."""
+    main = types.ModuleType("__main__")
+    main.__dict__.update(solutions)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    return main.__dict__
+
+
+def define(ns, name, fn):
+    """What running a notebook cell ``def <name>(...)`` does: bind ``fn``'s code
+    to the notebook's globals under ``name``."""
+    clone = types.FunctionType(fn.__code__, ns, name, fn.__defaults__, fn.__closure__)
+    ns[name] = clone
+    return clone
+
+
+def kinds(w):
+    return [o["metadata"]["dnn_lab"]["kind"] for o in w.outputs]
+
+
+def output_of(w, kind):
+    return next(o for o in w.outputs if o["metadata"]["dnn_lab"]["kind"] == kind)
+
+
+# ---- one wrong implementation per exercise, with the step it must fail at ------------
+
+
+def initialize_parameters(n_x, n_h, n_y):
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h)  # the 0.01 is missing here only
+    b2 = np.zeros((n_y, 1))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def initialize_parameters_deep(layer_dims):
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.ones((layer_dims[l], 1))
+    return parameters
+
+
+def linear_forward(A, W, b):
+    return np.dot(W, A), (A, W, b)
+
+
+def linear_activation_forward(A_prev, W, b, activation):
+    Z = np.dot(W, A_prev)
+    if activation == "sigmoid":
+        A, activation_cache = sigmoid(Z)
+    else:
+        A, activation_cache = relu(Z)
+    return A, ((A_prev, W, b), activation_cache)
+
+
+def L_model_forward(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    W, b = parameters["W" + str(L)], parameters["b" + str(L)]
+    Z = W @ A  # the last layer forgets b
+    AL, _ = sigmoid(Z)
+    caches.append(((A, W, b), Z))
+    return AL, caches
+
+
+def compute_cost(AL, Y):
+    return np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+
+
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def linear_activation_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    return linear_backward(dA, linear_cache)  # skips relu_backward / sigmoid_backward
+
+
+def L_model_backward(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dA = Y / AL - (1 - Y) / (1 - AL)  # sign flipped
+    for l in range(L, 0, -1):
+        activation = "sigmoid" if l == L else "relu"
+        dA, grads["dW" + str(l)], grads["db" + str(l)] = linear_activation_backward(dA, caches[l - 1], activation)
+        grads["dA" + str(l - 1)] = dA
+    return grads
+
+
+def update_parameters(params, grads, learning_rate):
+    L = len(params) // 2
+    for l in range(1, L + 1):
+        params["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
+        params["b" + str(l)] -= learning_rate * grads["db" + str(l)]
+    return params
+
+
+WRONG = {
+    "initialize_parameters": (initialize_parameters, "W2"),
+    "initialize_parameters_deep": (initialize_parameters_deep, "b1"),
+    "linear_forward": (linear_forward, "Z"),
+    "linear_activation_forward": (linear_activation_forward, "linear"),
+    "L_model_forward": (L_model_forward, "layer3"),
+    "compute_cost": (compute_cost, "cost"),
+    "linear_backward": (linear_backward, "dW"),
+    "linear_activation_backward": (linear_activation_backward, "activation_backward"),
+    "L_model_backward": (L_model_backward, "dAL"),
+    "update_parameters": (update_parameters, "inputs"),
+}
+
+
+def hangs(*args):
+    while True:
+        pass
+
+
+def divides_by_zero(*args):
+    return 1 / 0
+
+
+# ---- tests -----------------------------------------------------------------------------
+
+
+def test_every_exercise_has_a_wrong_implementation():
+    """Does the table of wrong implementations cover all ten exercises?"""
+    assert set(WRONG) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_click_on_correct_function_passes(notebook, exercise):
+    """Does a click on the source notebook's solution show a pass, with every drawn step green?"""
+    w = dnn_lab.check(exercise, lang="en")
+    assert isinstance(w, widget.CheckWidget)
+    w.report = None
+    w.button.click()
+    assert w.report is not None and w.report.passed and w.report.failed_step is None
+    assert w.diagram_states and set(w.diagram_states.values()) == {"passed"}
+    assert kinds(w) == ["report", "diagram"]
+    assert output_of(w, "report")["metadata"]["dnn_lab"]["passed"] is True
+    assert not w.button.disabled
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_click_on_wrong_function_marks_the_step(notebook, exercise):
+    """Does a wrong implementation fail at its step, in the report and in the drawn diagram?"""
+    fn, step = WRONG[exercise]
+    define(notebook, exercise, fn)
+    w = dnn_lab.check(exercise, lang="en")
+    w.button.click()
+    assert not w.report.passed
+    assert w.report.failed_step == step
+    assert w.diagram_states[step] == "failed"
+    assert "passed" not in {w.diagram_states[s] for s in w.diagram_states if s == step}
+    meta = output_of(w, "report")["metadata"]["dnn_lab"]
+    assert meta["failed_step"] == step and meta["hints"] == list(w.report.hints)
+    assert output_of(w, "diagram")["metadata"]["dnn_lab"]["states"] == w.diagram_states
+
+
+def test_outputs_render_without_a_kernel(notebook):
+    """Does the result area hold display_data with text/plain, text/html and a real PNG?"""
+    define(notebook, "linear_backward", linear_backward)
+    w = dnn_lab.check("linear_backward", lang="both")
+    data = {k for o in w.outputs for k in o["data"]}
+    assert {"text/plain", "text/html", "image/png"} <= data
+    assert all(o["output_type"] == "display_data" for o in w.outputs)
+    png = base64.b64decode(output_of(w, "diagram")["data"]["image/png"])
+    assert png.startswith(PNG_MAGIC)
+    # Without widgets (exported or untrusted notebooks) the widget's own bundle carries the report.
+    bundle = w._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle and 'data-failed-step="dW"' in bundle["text/html"]
+
+
+def test_result_is_shown_on_display(notebook):
+    """Does the widget show the current result right away, before any click?"""
+    define(notebook, "compute_cost", compute_cost)
+    w = dnn_lab.check("compute_cost", lang="zh")
+    assert w.report is not None and w.report.failed_step == "cost"
+    assert kinds(w) == ["report", "diagram"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_button_label_follows_language(notebook, lang):
+    """Is the button labelled with ui.check in the chosen language?"""
+    w = dnn_lab.check("linear_forward", lang=lang)
+    assert w.button.description == t_short("ui.check", lang)
+    assert w.report.lang == lang
+
+
+def test_hanging_function_times_out_and_button_stays_usable(notebook):
+    """Does a function that never returns end with the hint 'timeout' and leave the button usable?"""
+    correct = notebook["linear_forward"]
+    define(notebook, "linear_forward", hangs)
+    w = dnn_lab.check("linear_forward", lang="en", timeout=1)
+    w.button.click()
+    assert "timeout" in w.report.hints and w.report.failed_step == "Z"
+    assert not w.button.disabled
+    notebook["linear_forward"] = correct
+    w.button.click()
+    assert w.report.passed
+
+
+def test_raising_function_shows_the_exception(notebook):
+    """Does an exception in the student's code appear, with its type, in the result area?"""
+    define(notebook, "linear_backward", divides_by_zero)
+    w = dnn_lab.check("linear_backward", lang="en")
+    w.button.click()
+    assert w.report.hints[0] == "exception"
+    assert w.report.failures[0].params["exc_type"] == "ZeroDivisionError"
+    report_out = output_of(w, "report")["data"]
+    assert "ZeroDivisionError" in report_out["text/plain"] and "ZeroDivisionError" in report_out["text/html"]
+    assert not w.button.disabled
+
+
+def test_each_click_looks_the_function_up_again(notebook):
+    """When the student redefines the function between clicks, does the next click check the new one?"""
+    w = dnn_lab.check("linear_backward", lang="en")
+    assert w.report.passed
+    define(notebook, "linear_backward", linear_backward)
+    w.button.click()
+    assert w.report.failed_step == "dW"
+    define(notebook, "linear_backward", divides_by_zero)
+    w.button.click()
+    assert w.report.hints == ["exception"]
+
+
+def test_function_object_is_looked_up_by_name_then_used_as_fallback(notebook):
+    """Given a function object, does a click prefer the notebook's current definition of
+    that name, and fall back to the object when the notebook has none?"""
+    elsewhere = define(dict(notebook), "linear_backward", linear_backward)
+    w = dnn_lab.check(elsewhere, lang="en")
+    assert w.report.passed  # the notebook's own (correct) linear_backward
+    del notebook["linear_backward"]
+    w.button.click()
+    assert w.report.failed_step == "dW"  # the object given to check()
+
+
+def test_missing_function_asks_to_run_its_cell(notebook, tmp_path):
+    """When the notebook has no such function yet, does the widget say so (ui.function_missing)
+    without recording a result?"""
+    del notebook["compute_cost"]
+    w = dnn_lab.check("compute_cost", lang="en")
+    w.button.click()
+    assert w.report is None and w.diagram_states == {}
+    assert output_of(w, "missing")["metadata"]["dnn_lab"]["message_id"] == "ui.function_missing"
+    assert not (tmp_path / ".dnn_lab" / "progress.json").exists()
+
+
+def test_unknown_exercise_is_a_clear_error(notebook):
+    """Does a misspelt exercise name raise a ValueError naming the known exercises?"""
+    with pytest.raises(ValueError) as info:
+        dnn_lab.check("linear_backwards", lang="en")
+    assert "linear_backward" in str(info.value)
+
+
+def test_renderer_error_appears_in_the_result_area(notebook, monkeypatch):
+    """When the diagram renderer fails, is ui.internal_error shown after the report, and the button re-enabled?"""
+    def broken(report, lang):
+        raise RuntimeError("renderer broke")
+    monkeypatch.setattr(widget, "render_diagram", broken)
+    w = dnn_lab.check("linear_forward", lang="en")
+    w.button.click()
+    assert kinds(w) == ["report", "error"]
+    meta = output_of(w, "error")["metadata"]["dnn_lab"]
+    assert meta["message_id"] == "ui.internal_error" and meta["error_type"] == "RuntimeError"
+    assert w.report.passed and not w.button.disabled
+
+
+def test_checker_error_appears_in_the_result_area(notebook, monkeypatch):
+    """When the checks themselves crash, is ui.internal_error shown and the button re-enabled?"""
+    w = dnn_lab.check("linear_forward", lang="en")
+
+    def crash(*args, **kwargs):
+        raise KeyError("engine broke")
+    monkeypatch.setattr(widget, "run_checks", crash)
+    w.button.click()
+    assert kinds(w) == ["error"] and w.report is None
+    assert output_of(w, "error")["metadata"]["dnn_lab"]["error_type"] == "KeyError"
+    assert not w.button.disabled
+
+
+def test_button_is_disabled_while_running(notebook, monkeypatch):
+    """Is the button disabled during the check and enabled again afterwards?"""
+    w = dnn_lab.check("linear_forward", lang="en")
+    seen = []
+    real = widget.run_feedback
+
+    def spy(*args, **kwargs):
+        seen.append(w.button.disabled)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(widget, "run_feedback", spy)
+    w.button.click()
+    assert seen == [True] and not w.button.disabled
+
+
+def test_click_records_progress(notebook, tmp_path):
+    """Does a click write the exercise's last result to .dnn_lab/progress.json?"""
+    import dnn_lab.progress as progress
+    define(notebook, "linear_backward", linear_backward)
+    w = dnn_lab.check("linear_backward", lang="en")
+    w.button.click()
+    saved = progress.load(tmp_path / ".dnn_lab" / "progress.json")["exercises"]["linear_backward"]
+    assert saved["passed"] is False and saved["failed_step"] == "dW" and saved["hints"] == w.report.hints
+
+
+# ---- inside IPython: what a cell shows, in grading mode and not ------------------------------
+
+
+@pytest.fixture
+def shell(notebook, monkeypatch):
+    """A real IPython shell whose namespace is the fake notebook; cells run with run_cell."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"
+    sh = InteractiveShell.instance(config=config, user_ns=notebook)
+    monkeypatch.setitem(sys.modules, "__main__", sh.user_module)
+    yield sh
+    InteractiveShell.clear_instance()
+
+
+def run_cell(shell, source):
+    from IPython.utils.capture import capture_output
+    with capture_output() as cap:
+        result = shell.run_cell(source, store_history=True)  # as a kernel does: one execution count per cell
+    assert result.success, result.error_in_exec or result.error_before_exec
+    return cap
+
+
+WRONG_CELL = '''
+def linear_backward(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True) / m
+'''
+
+
+def test_grading_mode_shows_static_output_only(shell, monkeypatch, capsys):
+    """With NBGRADER_EXECUTION set, does check() show text + HTML + PNG outputs and no widget,
+    return the report holder, and write nothing to stderr?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    run_cell(shell, WRONG_CELL)
+    cap = run_cell(shell, "import dnn_lab\nr = dnn_lab.check('linear_backward', lang='both')\nr")
+    data = [o.data for o in cap.outputs]
+    assert [o.metadata["dnn_lab"]["kind"] for o in cap.outputs] == ["report", "diagram"]
+    assert {"text/plain", "text/html"} <= set(data[0]) and "image/png" in data[1]
+    assert not any("application/vnd.jupyter.widget-view+json" in d for d in data)
+    r = shell.user_ns["r"]
+    assert isinstance(r, widget.StaticCheck) and r.report.failed_step == "dW" and r.diagram_states["dW"] == "failed"
+    assert cap.stderr == "" and capsys.readouterr().err == ""
+
+
+def test_grading_mode_never_raises_nor_writes_stderr(shell, monkeypatch, capsys):
+    """Under nbgrader, do an unknown name, a missing function and a noisy, broken renderer
+    all end as outputs, with no exception and nothing on stderr?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+
+    def noisy(report, lang):
+        import warnings
+        print("font trouble", file=sys.stderr)
+        warnings.warn("missing glyph")
+        raise RuntimeError("renderer broke")
+    monkeypatch.setattr(widget, "render_diagram", noisy)
+    del shell.user_ns["compute_cost"]
+    cap = run_cell(shell, "import dnn_lab\n"
+                          "a = dnn_lab.check('no_such_exercise')\n"
+                          "b = dnn_lab.check('compute_cost')\n"
+                          "c = dnn_lab.check('linear_forward')\n")
+    ids = [o.metadata["dnn_lab"].get("message_id") for o in cap.outputs]
+    assert ids == ["ui.unknown_exercise", "ui.function_missing", None, "ui.internal_error"]
+    assert shell.user_ns["c"].report.passed
+    assert cap.stderr == "" and capsys.readouterr().err == ""
+
+
+def test_grading_mode_records_no_progress(shell, monkeypatch, tmp_path):
+    """Does a check under nbgrader leave no .dnn_lab/progress.json behind?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    run_cell(shell, "import dnn_lab\nr = dnn_lab.check('linear_forward')")
+    assert shell.user_ns["r"].report.passed
+    assert not (tmp_path / ".dnn_lab").exists()
+
+
+def test_cell_ending_with_check_shows_the_widget_once(shell):
+    """Does a cell ending with dnn_lab.check(...) display the widget once (no second display,
+    no execute_result), while a later cell can show it again?"""
+    cap = run_cell(shell, "import dnn_lab\nw = dnn_lab.check('linear_forward', lang='en')\nw")
+    assert len(cap.outputs) == 1
+    assert "application/vnd.jupyter.widget-view+json" in cap.outputs[0].data
+    again = run_cell(shell, "w")
+    assert len(again.outputs) == 1
+
+
+# ---- a real kernel (nbclient) ---------------------------------------------------------------------
+
+
+def _execute(cells, tmp_path, **kwargs):
+    import nbformat
+    from nbclient import NotebookClient
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}},
+                   **kwargs).execute()
+    return nb
+
+
+@pytest.mark.notebook
+def test_real_kernel_grading_mode_outputs(tmp_path, monkeypatch):
+    """In a real kernel under nbgrader, is the check cell's output only display_data with
+    text/plain, text/html and image/png — no widget, no stderr, no execute_result?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    nb = _execute(["import numpy as np\n" + WRONG_CELL,
+                   "import dnn_lab\ndnn_lab.check('linear_backward')"], tmp_path)
+    outputs = nb.cells[1].outputs
+    assert outputs and {o.output_type for o in outputs} == {"display_data"}
+    mimes = {m for o in outputs for m in o.data}
+    assert {"text/plain", "text/html", "image/png"} <= mimes
+    assert "application/vnd.jupyter.widget-view+json" not in mimes
+    assert [o.metadata["dnn_lab"]["kind"] for o in outputs] == ["report", "diagram"]
+    assert outputs[0].metadata["dnn_lab"]["failed_step"] == "dW"
+    assert not (tmp_path / ".dnn_lab").exists()
+
+
+@pytest.mark.notebook
+def test_real_kernel_saved_widget_state_holds_the_result(tmp_path, monkeypatch):
+    """Saved with widget state, does the notebook carry the result (text, HTML, PNG) inside the
+    Output widget's state, and a text/html fallback next to the widget view?"""
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = _execute(["import numpy as np\n" + WRONG_CELL,
+                   "import dnn_lab\ndnn_lab.check('linear_backward', lang='zh')"], tmp_path,
+                  store_widget_state=True)
+    (view,) = nb.cells[1].outputs
+    assert view.output_type == "display_data"
+    assert {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"} <= set(view.data)
+    state = nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    outputs = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"]["outputs"]]
+    assert {"text/plain", "text/html", "image/png"} <= {k for o in outputs for k in o["data"]}
+    assert [o["metadata"]["dnn_lab"]["kind"] for o in outputs] == ["report", "diagram"]
+    import dnn_lab.progress as progress
+    recorded = progress.load(tmp_path / ".dnn_lab" / "progress.json")["exercises"]
+    assert recorded["linear_backward"]["failed_step"] == "dW"
