@@ -1,0 +1,62 @@
+"""Notebook helpers shared by the notebook, nbgrader, server and browser tests."""
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "assignments" / "source"
+
+SOLUTION_REGION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+HIDDEN_REGION = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+
+def source_notebook(assignment="step_by_step"):
+    return nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def solution_sources(assignment="step_by_step"):
+    """{grade_id: source of the solution cell} from the source notebook, with
+    the nbgrader solution markers removed (what a student who solved it has)."""
+    out = {}
+    for cell in source_notebook(assignment).cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            out[grade_id(cell)] = "\n".join(
+                line for line in cell.source.splitlines()
+                if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
+    return out
+
+
+def solution_lines(assignment="step_by_step"):
+    """Every non-trivial line inside a solution region of the source notebook."""
+    lines = set()
+    for cell in source_notebook(assignment).cells:
+        for region in SOLUTION_REGION.findall(cell.source):
+            lines.update(line.strip() for line in region.splitlines() if len(line.strip()) > 8)
+    return lines
+
+
+def hidden_test_lines(assignment="step_by_step"):
+    lines = set()
+    for cell in source_notebook(assignment).cells:
+        for region in HIDDEN_REGION.findall(cell.source):
+            lines.update(line.strip() for line in region.splitlines() if len(line.strip()) > 12)
+    return lines
+
+
+def fill(student_nb, answers):
+    """Put ``answers`` ({grade_id: source}) into the student notebook's cells (in place)."""
+    for cell in student_nb.cells:
+        gid = grade_id(cell)
+        if gid in answers:
+            cell.source = answers[gid]
+    return student_nb
+
+
+def copy_assignment_files(release_dir, target_dir):
+    shutil.copytree(release_dir, target_dir, dirs_exist_ok=True)
