@@ -212,8 +212,8 @@ MESSAGES = {
     },
     # ---- Part 2 (application): hints, failure lines, helpers' labels ------------
     "hint.cost_not_decreasing": {
-        "zh": "代价一直不变：很可能丢掉了 update_parameters 的返回值。它返回一个新字典，必须写成 parameters = update_parameters(parameters, grads, learning_rate)，下一次迭代才会用到新参数。",
-        "en": "The cost never moves: the result of update_parameters is probably discarded. It returns a new dict, so write parameters = update_parameters(parameters, grads, learning_rate); only then does the next iteration use the new parameters.",
+        "zh": "代价一直不变：很可能丢掉了 update_parameters 的返回值。它返回一个新字典：要把这个返回值重新赋给 parameters，下一次迭代才会用到新参数。",
+        "en": "The cost never moves: the result of update_parameters is probably discarded. It returns a new dict: assign that result back to parameters, or the next iteration keeps using the old ones.",
     },
     "hint.wrong_cost_interval": {
         "zh": "costs 记录的次数不对。每 100 次迭代记录一次（i % 100 == 0），另外最后一次迭代（i == num_iterations - 1）也要记录。",

@@ -1,0 +1,69 @@
+"""The wheel and the bundled student notebooks: complete, fresh, and free of solutions."""
+import json
+import subprocess
+import sys
+import zipfile
+
+import nbformat
+import pytest
+
+from dnn_lab.dev import generate_student_version, source_assignments
+from dnn_lab.notebooks import LANGS, available, student_notebook
+from nbutil import ROOT, hidden_test_lines, solution_lines
+
+pytestmark = [pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+                           "-w", str(out), "-q"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return zipfile.ZipFile(next(out.glob("dnn_lab-*.whl")))
+
+
+def forbidden_lines():
+    lines = set()
+    for assignment in source_assignments():
+        lines |= solution_lines(assignment) | hidden_test_lines(assignment)
+    return lines
+
+
+def test_wheel_contains_no_solution_and_no_hidden_test(wheel):
+    """Is every solution line and hidden test of the source notebooks absent from every file of the wheel?"""
+    forbidden = forbidden_lines()
+    assert len(forbidden) > 40
+    for name in wheel.namelist():
+        assert "assignments/source" not in name
+        if name.endswith((".py", ".ipynb", ".json", ".txt", ".html", ".md")):
+            text = wheel.read(name).decode("utf-8")
+            if name.endswith(".ipynb"):  # compare code the way a reader sees it, not JSON-escaped
+                text = "\n".join(c["source"] for c in json.loads(text)["cells"])
+            leaked = [line for line in forbidden if line in text]
+            assert leaked == [], (name, leaked[:3])
+
+
+def test_wheel_ships_what_students_need(wheel):
+    """Does the wheel carry the student notebooks, expected data, data set, licence and server config?"""
+    names = set(wheel.namelist())
+    for lang in LANGS:
+        assert f"dnn_lab/notebooks/step_by_step/{lang}/step_by_step.ipynb" in names
+    for needed in ("dnn_lab/checks/expected/step_by_step.npz", "dnn_lab/data/shirts.npz",
+                   "dnn_lab/data/LICENSE-fashion-mnist.txt",
+                   "dnn_lab/notebooks/step_by_step/files/dnn_utils.py"):
+        assert needed in names
+    assert any(n.endswith("etc/jupyter/jupyter_server_config.d/dnn_lab.json") for n in names)
+
+
+@pytest.mark.nbgrader
+@pytest.mark.parametrize("assignment", sorted(available()))
+def test_bundled_student_notebooks_are_fresh(assignment, tmp_path):
+    """Are the bundled student notebooks exactly what nbgrader generates from the current source?"""
+    for lang in LANGS:
+        release = generate_student_version(assignment, lang, tmp_path, ROOT)
+        fresh = nbformat.read(release / f"{assignment}.ipynb", as_version=4)
+        bundled = nbformat.reads(student_notebook(assignment, lang).read_text(encoding="utf-8"), as_version=4)
+        assert [c.source for c in bundled.cells] == [c.source for c in fresh.cells], \
+            f"stale {assignment}/{lang}: run `dnn-lab dev student-notebooks`"
+        assert [c.metadata for c in bundled.cells] == [c.metadata for c in fresh.cells]
