@@ -1,0 +1,151 @@
+"""Part 2, exercise 3 — ``predict(X, y, parameters)`` → ``p`` of shape (1, m)
+holding 0/1 (1 where the network's probability is > 0.5, so exactly 0.5 → 0);
+it prints the accuracy, computed as a mean: ``np.mean(p == y)``.
+
+Step ids:
+
+``forward``    the probabilities, as returned by the student's call of
+               ``L_model_forward`` (when it is called);
+``threshold``  the returned predictions: an array (not a tuple), shape (1, m),
+               only 0 and 1, equal to the expected ones; a difference exactly
+               where the probability is 0.5 is the hint ``wrong_threshold``;
+``accuracy``   the last number printed equals the expected accuracy, written
+               the way ``str(np.mean(p == y))`` writes it; a value that differs
+               only by rounding (a sum of 1/m terms) is ``accuracy_not_mean``.
+
+The printed accuracy is the function's expected output: the check consumes
+that line, so only other prints raise the ``prints_output`` warning.
+Cases: a 1-layer net with every example right (m = 10, where adding ten 0.1
+gives 0.9999999999999999) and one probability of exactly 0.5, a 2-layer and a
+3-layer net.
+"""
+import contextlib
+import io
+import re
+
+import numpy as np
+
+from .. import testcases as tc
+from .compare import close, summarize
+from .engine import Case, Exercise
+
+NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+STEPS = ("forward", "threshold", "accuracy")
+
+
+def _all_right():
+    # One layer, W = [1, 0, 0], b = 0: the probability is sigmoid(x0), so the
+    # prediction is [x0 > 0]; the labels below are exactly that; the last
+    # column has x0 = 0, i.e. probability 0.5 → 0.
+    x0 = np.array([[0.7, -1.2, 2.0, -0.3, 1.1, -2.2, 0.4, -0.8, 1.5, 0.0]])
+    rest = np.random.RandomState(91).randn(2, 10)
+    X = np.vstack([x0, rest])
+    y = np.array([[1, 0, 1, 0, 1, 0, 1, 0, 1, 0]])
+    params = {"W1": np.array([[1.0, 0.0, 0.0]]), "b1": np.zeros((1, 1))}
+    return X, y, params
+
+
+def _random(seed, dims, m):
+    def make():
+        rng = np.random.RandomState(seed)
+        X = rng.randn(dims[0], m)
+        y = (rng.rand(1, m) > 0.5).astype(int)
+        return X, y, tc.random_parameters(seed + 1, dims, scale=0.8)
+    return make
+
+
+CASES = (
+    Case("all_right", _all_right, "1 layer [3, 1], m=10, every prediction right, one probability = 0.5",
+         {"layer_dims": [3, 1], "m": 10}),
+    Case("two_layers", _random(92, [4, 3, 1], 7), "2 layers [4, 3, 1], m=7", {"layer_dims": [4, 3, 1], "m": 7}),
+    Case("three_layers", _random(93, [5, 4, 2, 1], 6), "3 layers [5, 4, 2, 1], m=6",
+         {"layer_dims": [5, 4, 2, 1], "m": 6}),
+)
+
+
+def steps(case):
+    return list(STEPS)
+
+
+def check(ctx):
+    printed = _take_accuracy_line(ctx)
+    calls = ctx.call.spied.get("L_model_forward", [])
+    if calls:
+        result = calls[0][2]
+        probas = result[0] if isinstance(result, (tuple, list)) and len(result) == 2 else result
+        if not ctx.array("forward", "probas", probas, "probas"):
+            return
+    ctx.visit("forward")
+    p = ctx.value
+    if isinstance(p, (tuple, list)):
+        ctx.fail("threshold", "wrong_return_structure", "msg.wrong_return_structure",
+                 expected="p: ndarray (1, m)", got=summarize(p))
+        return
+    if not _check_predictions(ctx, p):
+        return
+    _check_accuracy(ctx, printed)
+
+
+def _check_predictions(ctx, p):
+    ctx.visit("threshold")
+    expected = ctx.exp("p")
+    if not isinstance(p, np.ndarray) or p.dtype.kind not in "biuf":
+        return ctx.array("threshold", "p", p, "p")
+    if p.shape == expected.shape and not np.all(np.isin(p, (0, 1))):
+        ctx.fail("threshold", "wrong_threshold", "msg.not_binary", what="p")
+        return False
+    if p.shape == expected.shape and not close(p, expected):
+        at_half = ctx.exp("probas") == 0.5
+        differs = np.asarray(p, dtype=float) != expected
+        if differs.any() and np.all(at_half[differs]):
+            ctx.fail("threshold", "wrong_threshold", "msg.wrong_threshold", what="p")
+            return False
+    return ctx.array("threshold", "p", p, "p")
+
+
+def _take_accuracy_line(ctx):
+    """The last number printed, or None.  Its line is the function's expected
+    output, so it is removed from what counts as a stray print."""
+    lines = ctx.call.printed.splitlines()
+    for index in range(len(lines) - 1, -1, -1):
+        numbers = NUMBER.findall(lines[index])
+        if numbers:
+            ctx.call.printed = "\n".join(lines[:index] + lines[index + 1:])
+            return numbers[-1]
+    return None
+
+
+def _check_accuracy(ctx, text):
+    ctx.visit("accuracy")
+    want_text = str(ctx.exp("accuracy_text"))
+    want = float(ctx.exp("accuracy"))
+    if text is None:
+        ctx.fail("accuracy", "wrong_value", "msg.accuracy_not_printed")
+        return
+    value = float(text)
+    if text == want_text or value == want:
+        return
+    if abs(value - want) < 1e-9:
+        ctx.fail("accuracy", "accuracy_not_mean", "msg.accuracy_not_mean", got=text, expected=want_text)
+    elif abs(value - 100 * want) < 1e-6:
+        return  # printed as a percentage: fine
+    else:
+        ctx.fail("accuracy", "wrong_value", "msg.wrong_accuracy", got=text, expected=want_text)
+
+
+def error_step(ctx):
+    return "threshold" if ctx.call.spied.get("L_model_forward") else "forward"
+
+
+def record(solutions, case):
+    X, y, params = case.make()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        p = solutions["predict"](X, y, params)
+    text = NUMBER.findall(out.getvalue())[-1]
+    return {"p": p, "probas": solutions["L_model_forward"](X, params)[0],
+            "accuracy": float(text), "accuracy_text": np.array(text)}
+
+
+EXERCISE = Exercise("predict", "application", ("X", "y", "parameters"), CASES, steps, check, record,
+                    spy=("L_model_forward",), error_step=error_step, mutation_step="forward")
