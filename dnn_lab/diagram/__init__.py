@@ -1,0 +1,83 @@
+"""Computation diagrams for the Check feedback and the notebook's figures.
+
+Light on import: the graphs are data (:mod:`.graph`); matplotlib is imported
+only when something is drawn (:mod:`.draw`).
+
+    png, states = render_report(report)          # Check feedback, failing step in red
+    python -m dnn_lab.diagram.figures images/    # the notebook's static figures
+"""
+from .graph import EXERCISES, FIGURES, Graph, NoDiagram, build_graph
+
+__all__ = ["render_report", "report_notes", "build_graph", "has_diagram", "Graph", "NoDiagram", "EXERCISES",
+           "FIGURES"]
+
+
+def has_diagram(exercise):
+    return getattr(exercise, "__name__", exercise) in EXERCISES
+
+
+def _short(summary, limit=30):
+    summary = str(summary)
+    return summary if len(summary) <= limit else summary[:limit - 1] + "…"
+
+
+def _split_array_summary(summary):
+    """'ndarray(3, 1) [0.1 0.2 …]' → ('(3, 1)', '[0.1 0.2 …]'); other summaries → (None, summary)."""
+    if isinstance(summary, str) and summary.startswith("ndarray("):
+        end = summary.find(")") + 1
+        return summary[7:end], summary[end:].strip()
+    return None, summary
+
+
+def failure_note(finding, lang):
+    """A one-line note for the diagram: what was expected and what came back."""
+    from ..messages import t
+    from .graph import tr
+
+    def word(msg_id):
+        return tr(lang, t(msg_id, "zh"), t(msg_id, "en"))
+
+    exp, got = finding.expected, finding.got
+    params = finding.params or {}
+    if exp is not None and got is not None:
+        (es, ev), (gs, gv) = _split_array_summary(exp), _split_array_summary(got)
+        if es and gs and es != gs:
+            exp, got = es, gs           # a shape mistake: the shapes say it all
+        elif es and gs:
+            exp, got = ev, gv
+        text = f"{word('ui.expected')} {_short(exp)} · {word('ui.got')} {_short(got)}"
+    elif "expected" in params and "got" in params:
+        text = f"{word('ui.expected')} {_short(params['expected'])} · {word('ui.got')} {_short(params['got'])}"
+    elif finding.hint == "exception":
+        text = f"{params.get('exc_type', 'Exception')} (line {params.get('line', '?')})"
+    elif finding.hint == "wrong_keys":
+        text = f"missing: {params.get('missing', '—')} · extra: {params.get('extra', '—')}"
+    elif finding.hint == "timeout":
+        text = f"timeout {params.get('seconds', '')} s"
+    else:
+        text = finding.hint
+    return f"{finding.step}: {text}"
+
+
+def report_notes(report, lang=None):
+    """{step id: note} for the first failure of the drawn case."""
+    lang = lang or report.lang or "both"
+    shown = {s for s in report.step_states}
+    for f in report.failures:
+        if f.step in shown and not f.warning:
+            return {f.step: failure_note(f, lang)}
+    return {}
+
+
+def render_report(report, lang=None, fmt="png"):
+    """Draw a check report: the exercise's computation for the drawn case
+    (``report.dims``), steps coloured by ``report.step_states``, the first
+    failure's expected/got under its node.
+
+    Returns ``(image bytes, {step id: state drawn})``; ``fmt`` is "png" or "svg".
+    Raises :class:`NoDiagram` for exercises without a diagram.
+    """
+    from .draw import render
+    lang = lang or report.lang or "both"
+    graph = build_graph(report.exercise, report.dims, lang)
+    return render(graph, dict(report.step_states), report_notes(report, lang), fmt=fmt)
