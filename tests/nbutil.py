@@ -32,21 +32,31 @@ def solution_sources(assignment="step_by_step"):
     return out
 
 
-def solution_lines(assignment="step_by_step"):
-    """Every non-trivial line inside a solution region of the source notebook."""
+def _given_lines(assignment):
+    """Lines of the source notebook outside solution and hidden-test regions (given to students)."""
     lines = set()
     for cell in source_notebook(assignment).cells:
-        for region in SOLUTION_REGION.findall(cell.source):
-            lines.update(line.strip() for line in region.splitlines() if len(line.strip()) > 8)
+        text = HIDDEN_REGION.sub("", SOLUTION_REGION.sub("", cell.source))
+        lines.update(line.strip() for line in text.splitlines())
     return lines
+
+
+def _region_lines(assignment, pattern, min_len):
+    lines = set()
+    for cell in source_notebook(assignment).cells:
+        for region in pattern.findall(cell.source):
+            lines.update(line.strip() for line in region.splitlines() if len(line.strip()) > min_len)
+    return lines - _given_lines(assignment)
+
+
+def solution_lines(assignment="step_by_step"):
+    """Every non-trivial line inside a solution region of the source notebook (not also given elsewhere)."""
+    return _region_lines(assignment, SOLUTION_REGION, 8)
 
 
 def hidden_test_lines(assignment="step_by_step"):
-    lines = set()
-    for cell in source_notebook(assignment).cells:
-        for region in HIDDEN_REGION.findall(cell.source):
-            lines.update(line.strip() for line in region.splitlines() if len(line.strip()) > 12)
-    return lines
+    """Every non-trivial hidden-test line of the source notebook (not also given elsewhere)."""
+    return _region_lines(assignment, HIDDEN_REGION, 12)
 
 
 def fill(student_nb, answers):
