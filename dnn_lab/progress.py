@@ -17,7 +17,7 @@ import sys
 import tempfile
 import types
 import weakref
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .render.display import ShownOnce
@@ -51,6 +51,7 @@ def _write_atomic(path, data):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False, indent=1, sort_keys=True)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the file is no secret
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -62,7 +63,7 @@ def _write_atomic(path, data):
 
 def entry(report):
     return {"passed": bool(report.passed), "failed_step": report.failed_step, "hints": list(report.hints),
-            "time": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+            "time": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def record(report, path=None):
@@ -80,7 +81,7 @@ def record(report, path=None):
         data["exercises"][report.exercise] = entry(report)
         _write_atomic(path, data)
         written = True
-    except Exception:
+    except Exception:  # noqa: BLE001, S110 - progress must never break a check
         pass
     for view in list(_LIVE):
         if getattr(view, "comm", True) is None:  # a closed widget
@@ -88,7 +89,7 @@ def record(report, path=None):
             continue
         try:
             view.refresh()
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 - a broken view must not break a check
             pass
     return written
 

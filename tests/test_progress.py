@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 import dnn_lab
-import dnn_lab.progress as progress  # "from dnn_lab import progress" may give the function in __init__
+import dnn_lab.progress as progress  # noqa: PLR0402 - "from dnn_lab import" may give the function
 from dnn_lab.checks import EXERCISES, run_checks
 
 

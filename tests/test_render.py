@@ -15,12 +15,12 @@ from dnn_lab.render.progress import render_progress_html, render_progress_text
 
 
 def forgets_1_over_m(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _b = cache
     return W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True) / A_prev.shape[1]
 
 
 def prints_and_works(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _b = cache
     m = A_prev.shape[1]
     print("debug")
     return W.T @ dZ, dZ @ A_prev.T / m, dZ.sum(axis=1, keepdims=True) / m
@@ -62,7 +62,7 @@ def test_text_has_verdict_cases_hints_and_warnings(reports, kind, lang):
     for case in report.cases:
         assert case.case in text
     if kind == "fail":
-        assert f"forgot_1_over_m" in text and report.failed_step in text
+        assert "forgot_1_over_m" in text and report.failed_step in text
     other = {"zh": "en", "en": "zh"}.get(lang)
     if other:  # one language only: the other's verdict is absent
         assert expected_texts(report, other, lambda s: s)[0] not in text

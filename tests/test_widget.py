@@ -11,14 +11,14 @@ import types
 
 import pytest
 
-# The helpers and the other graded functions are globals of the fake notebook
-# the functions below are moved into; these names only exist there.
-# ruff: noqa: F821
-
 import dnn_lab
 from dnn_lab import widget
 from dnn_lab.checks import EXERCISES
 from dnn_lab.messages import LANGS, t_short
+
+# The helpers and the other graded functions are globals of the fake notebook
+# the functions below are moved into; these names only exist there.
+# ruff: noqa: F821
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -104,13 +104,13 @@ def compute_cost(AL, Y):
 
 
 def linear_backward(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _b = cache
     m = A_prev.shape[1]
     return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True) / m
 
 
 def linear_activation_backward(dA, cache, activation):
-    linear_cache, activation_cache = cache
+    linear_cache, _activation_cache = cache
     return linear_backward(dA, linear_cache)  # skips relu_backward / sigmoid_backward
 
 
@@ -252,10 +252,10 @@ def test_raising_function_shows_the_exception(notebook):
 def test_each_click_looks_the_function_up_again(notebook):
     """When the student redefines the function between clicks, does the next click check the new one?"""
     w = dnn_lab.check("linear_backward", lang="en")
-    assert w.report.passed
+    assert w.report.passed and set(w.diagram_states.values()) == {"passed"}
     define(notebook, "linear_backward", linear_backward)
     w.button.click()
-    assert w.report.failed_step == "dW"
+    assert w.report.failed_step == "dW" and w.diagram_states["dW"] == "failed"
     define(notebook, "linear_backward", divides_by_zero)
     w.button.click()
     assert w.report.hints == ["exception"]
@@ -270,6 +270,28 @@ def test_function_object_is_looked_up_by_name_then_used_as_fallback(notebook):
     del notebook["linear_backward"]
     w.button.click()
     assert w.report.failed_step == "dW"  # the object given to check()
+
+
+def test_diagram_is_drawn_again_only_when_the_result_changes(notebook, monkeypatch):
+    """Does a repeated click on an unchanged function reuse the drawn diagram, and a changed
+    result draw a new one?"""
+    import dnn_lab.diagram
+    drawn = []
+    real = dnn_lab.diagram.render_report
+
+    def counting(report, **kwargs):
+        drawn.append(report.failed_step)
+        return real(report, **kwargs)
+    monkeypatch.setattr(dnn_lab.diagram, "render_report", counting)
+    widget.clear_diagram_cache()
+    w = dnn_lab.check("linear_backward", lang="en")
+    w.button.click()
+    w.button.click()
+    assert drawn == [None]
+    define(notebook, "linear_backward", linear_backward)
+    w.button.click()
+    w.button.click()
+    assert drawn == [None, "dW"] and w.diagram_states["dW"] == "failed"
 
 
 def test_missing_function_asks_to_run_its_cell(notebook, tmp_path):
@@ -332,7 +354,7 @@ def test_button_is_disabled_while_running(notebook, monkeypatch):
 
 def test_click_records_progress(notebook, tmp_path):
     """Does a click write the exercise's last result to .dnn_lab/progress.json?"""
-    import dnn_lab.progress as progress
+    import dnn_lab.progress as progress  # noqa: PLR0402 - not the function in __init__
     define(notebook, "linear_backward", linear_backward)
     w = dnn_lab.check("linear_backward", lang="en")
     w.button.click()
@@ -366,7 +388,7 @@ def run_cell(shell, source):
 
 WRONG_CELL = '''
 def linear_backward(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _b = cache
     m = A_prev.shape[1]
     return W.T @ dZ, dZ @ A_prev.T, np.sum(dZ, axis=1, keepdims=True) / m
 '''
@@ -471,6 +493,6 @@ def test_real_kernel_saved_widget_state_holds_the_result(tmp_path, monkeypatch):
     outputs = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"]["outputs"]]
     assert {"text/plain", "text/html", "image/png"} <= {k for o in outputs for k in o["data"]}
     assert [o["metadata"]["dnn_lab"]["kind"] for o in outputs] == ["report", "diagram"]
-    import dnn_lab.progress as progress
+    import dnn_lab.progress as progress  # noqa: PLR0402 - not the function in __init__
     recorded = progress.load(tmp_path / ".dnn_lab" / "progress.json")["exercises"]
     assert recorded["linear_backward"]["failed_step"] == "dW"

@@ -4,4 +4,4 @@ standard library and the message catalog only."""
 from .html import render_html
 from .text import render_text
 
-__all__ = ["render_text", "render_html"]
+__all__ = ["render_html", "render_text"]

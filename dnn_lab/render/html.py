@@ -25,7 +25,7 @@ def esc(text):
 
 def _table(view):
     lang = view.lang
-    head = "".join(f'<th style="{_CELL}">{esc(t_short(k, lang))}</th>'
+    head = "".join(f'<th style="{_CELL};white-space:nowrap">{esc(t_short(k, lang))}</th>'
                    for k in ("ui.result", "ui.case", "ui.step", "ui.expected", "ui.got", "ui.details"))
     body = []
     for r in view.rows:
@@ -34,7 +34,7 @@ def _table(view):
             f'<tr data-case="{esc(r.case)}" data-state="{r.state}">'
             f'<td style="{_CELL};color:{color};font-weight:bold">{MARK[r.state]}</td>'
             f'<td style="{_CELL}"><b>{esc(r.case)}</b><br><span style="{_MONO};color:#57606a">{esc(r.about)}</span></td>'
-            f'<td style="{_CELL};{_MONO}">{esc(r.step)}</td>'
+            f'<td style="{_CELL};{_MONO};white-space:nowrap">{esc(r.step)}</td>'
             f'<td style="{_CELL};{_MONO}">{esc(r.expected)}</td>'
             f'<td style="{_CELL};{_MONO}">{esc(r.got)}</td>'
             f'<td style="{_CELL}">{rich(r.text)}</td></tr>')
@@ -49,9 +49,9 @@ def render_html(report, lang=None):
     lang = view.lang
     state = "passed" if view.passed else "failed"
     parts = [
-        f'<div class="dnn-lab-report" data-exercise="{esc(view.exercise)}" data-state="{state}"'
-        f' data-failed-step="{esc(report.failed_step or "")}"'
-        f' style="border-left:4px solid {COLORS[state]};padding:4px 10px;margin:4px 0;font-family:sans-serif">',
+        (f'<div class="dnn-lab-report" data-exercise="{esc(view.exercise)}" data-state="{state}"'
+         f' data-failed-step="{esc(report.failed_step or "")}"'
+         f' style="border-left:4px solid {COLORS[state]};padding:4px 10px;margin:4px 0;font-family:sans-serif">'),
         f'<div style="font-weight:bold;color:{COLORS[state]};font-size:14px">{rich(view.verdict)}</div>',
         _table(view),
     ]
