@@ -292,3 +292,38 @@ def test_every_message_used_exists_for_each_finding():
         for fn in (_stub_raising, lambda *a: "garbage", lambda *a: Evil()):
             report = run_checks(exercise, fn, lang="en")
             assert all(f.message_id in MESSAGES for f in report.failures)
+
+
+def _vandalize(value):
+    """Change every array, dict and list reachable from ``value`` in place."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        value *= -3.0
+    elif isinstance(value, dict):
+        for v in value.values():
+            _vandalize(v)
+        value["junk"] = 1
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _vandalize(v)
+        if isinstance(value, list):
+            value.append("junk")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES)
+def test_case_inputs_survive_a_function_that_wrecks_its_arguments(exercise, solutions):
+    """After a function changes all its arguments in place, are the case inputs still pristine for the next run?"""
+    from dnn_lab.checks.engine import case_inputs
+    from dnn_lab.checks.sandbox import same
+
+    def wrecker(*args):
+        for a in args:
+            _vandalize(a)
+        return "wrecked"
+
+    report = run_checks(exercise, wrecker, lang="en")
+    ex = get_exercise(exercise)
+    assert len({f.case for f in report.failures}) == len(ex.cases)   # every case ran
+    for case in ex.cases:
+        assert same(case_inputs(ex, case), case.make()), case.id
+    # Nothing leaked into the next run: the solution still passes.
+    assert run_checks(exercise, solutions[exercise], lang="en").passed

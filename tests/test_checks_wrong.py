@@ -666,6 +666,14 @@ def up_no_copy(params, grads, learning_rate):
     return params
 
 
+def up_no_copy_minus_equals(params, grads, learning_rate):
+    L = len(params) // 2
+    for l in range(L):
+        params["W" + str(l + 1)] -= learning_rate * grads["dW" + str(l + 1)]
+        params["b" + str(l + 1)] -= learning_rate * grads["db" + str(l + 1)]
+    return params
+
+
 def up_hardcoded_rate(params, grads, learning_rate):
     parameters = copy.deepcopy(params)
     for l in range(1, len(parameters) // 2 + 1):
@@ -793,6 +801,7 @@ WRONG = [
     ("update_parameters", up_loop_short, "W2", "loop_bounds"),
     ("update_parameters", up_shallow_copy, "inputs", "mutates_inputs"),
     ("update_parameters", up_no_copy, "inputs", "mutates_inputs"),
+    ("update_parameters", up_no_copy_minus_equals, "inputs", "mutates_inputs"),
     ("update_parameters", up_hardcoded_rate, "W1", "wrong_value"),
     ("update_parameters", up_underscore_keys, "W1", "wrong_keys"),
     ("update_parameters", up_forgets_b, "b1", "wrong_value"),

@@ -11,11 +11,19 @@ RTOL, ATOL = 1e-5, 1e-8
 
 
 def close(a, b):
+    """Same shape and values within RTOL/ATOL (np.allclose's rule, without its overhead:
+    the checks compare thousands of small arrays per click)."""
     try:
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
         return False
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))
+    if a.shape != b.shape:
+        return False
+    if (np.abs(a - b) <= ATOL + RTOL * np.abs(b)).all():
+        return True
+    if np.isfinite(a).all() and np.isfinite(b).all():
+        return False
+    return bool(np.allclose(a, b, rtol=RTOL, atol=ATOL))  # inf == inf, as allclose has it
 
 
 def as_number_array(value):

@@ -9,6 +9,7 @@ import contextlib
 import copy
 import ctypes
 import dis
+import functools
 import io
 import linecache
 import os
@@ -52,7 +53,11 @@ def same(a, b):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)):
             return False
-        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        if a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        if a.dtype.kind in "biufc":
+            return a.tobytes() == b.tobytes()  # exact, NaN-safe and fast for the small arrays here
+        return np.array_equal(a, b)
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
@@ -87,6 +92,12 @@ def _loaded_globals(code, names):
     return names
 
 
+@functools.lru_cache(maxsize=256)
+def _global_names(code):
+    """Global names ``code`` (and the code nested in it) loads; cached, a Check click repeats them."""
+    return frozenset(_loaded_globals(code, set()))
+
+
 def is_data(value):
     """Data is what a function must receive as an argument: arrays, numbers,
     dicts, strings…  Modules, functions, classes and other callables are tools."""
@@ -99,7 +110,7 @@ def global_data_reads(fn):
     namespace = getattr(fn, "__globals__", None)
     if code is None or namespace is None:
         return []
-    names = _loaded_globals(code, set())
+    names = _global_names(code)
     return sorted(n for n in names if n in namespace and not n.startswith("__") and is_data(namespace[n]))
 
 
