@@ -145,18 +145,25 @@ def stop(proc, timeout=15):
 
 
 @contextlib.contextmanager
-def jupyter_lab(root, log_path, token="dnn-lab-test-token"):
+def jupyter_lab(root, log_path, token="dnn-lab-test-token", extra=()):
     """A real JupyterLab on 127.0.0.1 serving ``root``; yields its base URL (no token)."""
     port = free_port()
+    # the user's own lab settings and workspaces stay untouched; no "news?" prompt over the screenshots
+    settings = Path(root).with_name(Path(root).name + "-lab-settings")
+    news = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    env = child_env(JUPYTERLAB_SETTINGS_DIR=str(settings),
+                    JUPYTERLAB_WORKSPACES_DIR=str(Path(root).with_name(Path(root).name + "-lab-workspaces")))
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
            f"--ServerApp.port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
            "--ServerApp.jpserver_extensions={'dnn_lab': True}",
            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--ServerApp.allow_root=True"]
+           "--ServerApp.allow_root=True", *extra]
     log = open(log_path, "w")
     proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                            env=child_env(), start_new_session=True)
+                            env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_http(base + "api/status", 90, proc, {"Authorization": f"token {token}"})

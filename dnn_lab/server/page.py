@@ -126,6 +126,12 @@ SCRIPT = r"""
     });
   });
 
+  function localTime(iso) {
+    if (!iso) return '';
+    const d = new Date(iso);
+    return isNaN(d) ? iso : d.toLocaleString();
+  }
+
   async function loadProgress() {
     const box = document.getElementById('progress');
     try {
@@ -143,7 +149,7 @@ SCRIPT = r"""
           el('td', { class: x.passed === true ? 'pass' : x.passed === false ? 'fail' : 'muted' },
              bi(x.passed === true ? 'passed' : x.passed === false ? 'failed' : 'unknown')),
           el('td', {}, x.failed_step || ''), el('td', {}, x.hints.join(', ')),
-          el('td', { class: 'muted' }, x.time ? x.time.replace('T', ' ').slice(0, 19) : '')));
+          el('td', { class: 'muted' }, localTime(x.time))));
         sec.append(el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)));
         box.append(sec);
       }

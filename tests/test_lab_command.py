@@ -1,0 +1,107 @@
+"""`dnn-lab lab`: a workspace with the student notebook, served by a real JupyterLab."""
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser_util import child_env, free_port, stop, wait_http
+
+from dnn_lab.lab import lab_argv, parse_args, prepare_workspace
+
+URL = re.compile(r"(http://127\.0\.0\.1:(\d+)/)lab/tree/step_by_step\.ipynb\?token=([0-9a-f]+)")
+
+
+def get(url, token=None):
+    headers = {"Authorization": f"token {token}"} if token else {}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def wait_for_line(log_path, pattern, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = pattern.search(log_path.read_text(encoding="utf-8", errors="replace"))
+        if m:
+            return m
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise AssertionError(f"no URL printed; output:\n{log_path.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_dnn_lab_lab_serves_a_working_lab(tmp_path):
+    """Does `dnn-lab lab DIR --no-browser --port N` write the notebook, print a URL with a token,
+    serve JupyterLab with the /dnn-lab page and widgets, and stop cleanly?"""
+    script = Path(sys.executable).with_name("dnn-lab")
+    assert script.exists(), "the dnn-lab console script is installed by `pip install -e .`"
+    workspace = tmp_path / "demo"
+    port = free_port()
+    log_path = tmp_path / "lab.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([str(script), "lab", str(workspace), "--no-browser", "--port", str(port)],
+                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=child_env(),
+                                start_new_session=True)
+    try:
+        m = wait_for_line(log_path, URL, proc)
+        base, printed_port, token = m.group(1), int(m.group(2)), m.group(3)
+        assert printed_port == port
+        wait_http(base + "api/status", 120, proc, {"Authorization": f"token {token}"})
+
+        assert (workspace / "step_by_step.ipynb").is_file()
+        assert (workspace / "dnn_utils.py").is_file()
+        code, body = get(base + f"dnn-lab?token={token}")
+        assert code == 200 and b'data-assignment="step_by_step"' in body
+        assert get(base + "dnn-lab/api/assignments")[0] == 403
+        code, body = get(base + "api/contents/step_by_step.ipynb?content=0", token)
+        assert code == 200 and json.loads(body)["type"] == "notebook"
+        code, body = get(base + "lab/tree/step_by_step.ipynb", token)
+        assert code == 200
+        code, body = get(base + "lab/api/extensions", token)
+        names = {e["name"] for e in json.loads(body)}
+        assert "@jupyter-widgets/jupyterlab-manager" in names  # the Check buttons can render
+    finally:
+        stop(proc, timeout=30)
+    assert proc.returncode == 0, log_path.read_text(errors="replace")[-2000:]  # SIGTERM: a clean shutdown
+
+
+def test_existing_notebook_is_kept(tmp_path):
+    """Does preparing a workspace keep the student's notebook and add only missing files?"""
+    nb = tmp_path / "step_by_step.ipynb"
+    nb.write_text('{"mine": true}')
+    (tmp_path / "dnn_utils.py").write_text("# my edit")
+    path, created = prepare_workspace(tmp_path, "zh")
+    assert (path, created) == (nb, False)
+    assert nb.read_text() == '{"mine": true}'
+    assert (tmp_path / "dnn_utils.py").read_text() == "# my edit"
+    assert (tmp_path / "testCases.py").is_file()
+
+
+def test_new_workspace_gets_the_chosen_language(tmp_path):
+    """Does a new workspace get the student notebook in the language asked for?"""
+    path, created = prepare_workspace(tmp_path / "new", "en")
+    assert created and path == tmp_path / "new" / "step_by_step.ipynb"
+    assert json.loads(path.read_text(encoding="utf-8"))["metadata"]["dnn_lab"]["lang"] == "en"
+
+
+def test_command_line_is_local_offline_and_enables_the_extension(tmp_path):
+    """Does the JupyterLab command line bind 127.0.0.1, enable dnn_lab and switch off network fetches?"""
+    args = parse_args([str(tmp_path), "--no-browser", "--port", "9999", "--lang", "zh"])
+    assert (args.no_browser, args.port, args.lang) == (True, 9999, "zh")
+    assert parse_args([]).dir == "dnn-lab"
+    argv = lab_argv(tmp_path, tmp_path / "step_by_step.ipynb", 9999, "tok", False)
+    assert "--ServerApp.ip=127.0.0.1" in argv and "--ServerApp.port=9999" in argv
+    assert "--ServerApp.jpserver_extensions={'dnn_lab': True}" in argv
+    assert "--LabApp.news_url=None" in argv
+    assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in argv
+    assert "--ServerApp.open_browser=False" in argv
+    assert "--LabApp.default_url=/lab/tree/step_by_step.ipynb" in argv
