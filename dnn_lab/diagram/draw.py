@@ -12,6 +12,7 @@ import functools
 import io
 import math
 import threading
+import warnings
 
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch
@@ -67,9 +68,24 @@ def _scale(ax, graph):
     """Display inches per graph inch: 1 when the axes are exactly the graph's size.
     Text is drawn in data units and scales by itself; line widths use this."""
     fig = ax.figure
-    pos = ax.get_position()
+    pos = ax.get_position(original=True)   # before set_aspect shrank it
     w, h = fig.get_size_inches()
     return max(0.2, min(pos.width * w / graph.width, pos.height * h / graph.height))
+
+
+@functools.lru_cache(maxsize=None)
+def _charmaps():
+    """The code points of each font in :func:`font_family`."""
+    from matplotlib import font_manager
+    maps = []
+    for family in font_family():
+        path = font_manager.findfont(font_manager.FontProperties(family=family))
+        maps.append(frozenset(font_manager.get_font(path).get_charmap()))
+    return tuple(maps)
+
+
+def has_glyph(char):
+    return char.isspace() or any(ord(char) in m for m in _charmaps())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -84,6 +100,10 @@ def _glyphs(line, bold):
     """
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextPath
+    for char in dict.fromkeys(line):
+        if not has_glyph(char):   # as matplotlib's own text drawing warns
+            warnings.warn(f"Glyph {ord(char)} ({char!r}) missing from font(s) {', '.join(font_family())}.",
+                          UserWarning, stacklevel=2)
     prop = FontProperties(family=list(font_family()), weight="bold" if bold else "normal")
     path = TextPath((0, 0), line, size=1.0, prop=prop)
     if len(path.vertices):
@@ -310,7 +330,9 @@ def _draw_notes(cv, graph, notes):
             node = graph.node(node_id)
         except KeyError:
             continue
-        text = f"✗ {note}"
+        # Notes quote student values: never let an odd character reach the
+        # font machinery (a warning on stderr would spoil a grade cell).
+        text = "".join(c if has_glyph(c) else "?" for c in f"✗ {note}")
         avail = graph.width - 2 * MARGIN - 0.1
         while text_width(text, SMALL_PT) > avail and len(text) > 8:
             text = text[:-2].rstrip() + "…"
@@ -322,11 +344,12 @@ def _draw_notes(cv, graph, notes):
                 bbox=dict(fc="#fff5f5", ec=NOTE_COLOUR, lw=0.8, pad=0.4))
 
 
-def draw(ax, graph, states=None, notes=None, markers=True):
+def draw(ax, graph, states=None, notes=None, markers=True, legend=None):
     """Draw ``graph`` on ``ax``; colour checkable nodes by ``states``
     (step id → "passed" | "failed" | "not_reached"; absent ids stay neutral)
     and write ``notes`` (step id → short text) under their nodes.
-    ``markers`` adds the ✓/✗ badges.
+    ``markers`` adds the ✓/✗ badges; ``legend`` (default: when there are
+    states) explains the colours in the title line.
 
     Returns {step id: state drawn} for every checkable node ("neutral" when
     it had no state).  Also sets the axes limits and turns the axes off.
@@ -351,7 +374,7 @@ def draw(ax, graph, states=None, notes=None, markers=True):
         if node.checkable:
             drawn[node.id] = state or NEUTRAL
     cv.text_batch(MARGIN, graph.height - TITLE_BAND / 2, graph.title, TITLE_PT, INK, ha="left", bold=True)
-    if states and graph.note_band:
+    if (bool(states) if legend is None else legend) and graph.note_band:
         _draw_legend(cv, graph)
     if notes:
         _draw_notes(cv, graph, {k: v for k, v in notes.items() if v})
@@ -391,6 +414,7 @@ def render(graph, states=None, notes=None, fmt="png", dpi=DPI):
             _POOL[dpi] = new_figure(graph, dpi)
         fig, ax = _POOL[dpi]
         fig.set_size_inches(graph.width, graph.height)
+        ax.set_position((0, 0, 1, 1))
         keep = set(map(id, ax.get_children()))
         try:
             drawn = draw(ax, graph, states, notes)

@@ -656,15 +656,15 @@ def l_layer_architecture_graph(lang="both"):
             ids.append(b.node(f"{cid}{i}", "", "unit", x, y, w=r, h=r).id)
         units[cid] = ids
         b.node(f"{cid}_head", header, "text", x, 2.95)
-        b.node(f"{cid}_data", data, "text", x, 0.55, pt=SMALL_PT)
+        b.node(f"{cid}_data", data, "text", x, 0.8, pt=SMALL_PT)
     for (a, _, _, _), (c, _, _, _), op, xa, xc in zip(columns, columns[1:], ops, xs, xs[1:]):
         style = "line"
         for s_ in units[a]:
             for t_ in units[c]:
                 b.edge(s_, t_, style=style)
         if op:
-            b.node(f"op_{a}", op, "op", (xa + xc) / 2, -0.05, pt=SMALL_PT)
-    b.node("op_mid", "[LINEAR→RELU] × (L−2)", "op", xs[2], -0.05, pt=SMALL_PT)
+            b.node(f"op_{a}", op, "op", (xa + xc) / 2, 0.2, pt=SMALL_PT)
+    b.node("op_mid", "[LINEAR→RELU] × (L−2)", "op", xs[2], 0.2, pt=SMALL_PT)
     return b.graph(b.tr("L 层神经网络", "An L-layer neural network") +
                    "   X → [LINEAR→RELU] × (L−1) → LINEAR→SIGMOID → ŷ")
 
