@@ -164,6 +164,27 @@ def lab_everything_by_hand(dA, cache, activation):
     return W.T @ dZ, dZ @ A_prev.T / m, dZ.mean(axis=1, keepdims=True)
 
 
+def lab_keywords(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA=dA, cache=activation_cache)
+    else:
+        dZ = sigmoid_backward(dA=dA, cache=activation_cache)
+    return linear_backward(dZ=dZ, cache=linear_cache)
+
+
+def lmb_keywords(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    grads[f"dA{L - 1}"], grads[f"dW{L}"], grads[f"db{L}"] = linear_activation_backward(
+        dA=dAL, cache=caches[-1], activation="sigmoid")
+    for l in reversed(range(L - 1)):
+        grads[f"dA{l}"], grads[f"dW{l + 1}"], grads[f"db{l + 1}"] = linear_activation_backward(
+            activation="relu", dA=grads[f"dA{l + 1}"], cache=caches[l])
+    return grads
+
+
 def lmb_fstrings_lists(AL, Y, caches):
     grads = {}
     L = len(caches)
@@ -234,7 +255,9 @@ ALTERNATIVES = [
     ("linear_backward", lb_matmul_list),
     ("linear_activation_backward", lab_multiply_by_hand),
     ("linear_activation_backward", lab_everything_by_hand),
+    ("linear_activation_backward", lab_keywords),
     ("L_model_backward", lmb_fstrings_lists),
+    ("L_model_backward", lmb_keywords),
     ("L_model_backward", lmb_by_hand),
     ("update_parameters", up_deepcopy_minus_equals),
     ("update_parameters", up_comprehension),

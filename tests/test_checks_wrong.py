@@ -133,6 +133,15 @@ def deep_hardcoded_two_layers(layer_dims):
     return parameters
 
 
+def deep_range_from_zero(layer_dims):
+    np.random.seed(3)
+    parameters = {}
+    for l in range(len(layer_dims)):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
 # ---- 3 linear_forward ----------------------------------------------------------------
 
 
@@ -313,6 +322,30 @@ def lmf_by_hand_no_bias(X, parameters):
     return A, caches
 
 
+def lmf_hidden_loop_too_long(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def lmf_L_not_halved(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters)
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
 # ---- 6 compute_cost --------------------------------------------------------------------------
 
 
@@ -425,6 +458,12 @@ def lb_dA_over_m(dZ, cache):
     A_prev, W, b = cache
     m = A_prev.shape[1]
     return np.dot(W.T, dZ) / m, np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def lb_m_from_dZ_rows(dZ, cache):
+    A_prev, W, b = cache
+    m = dZ.shape[0]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
 
 
 # ---- 8 linear_activation_backward -----------------------------------------------------------------
@@ -631,6 +670,16 @@ def lmb_hardcoded_two_layers(AL, Y, caches):
     return grads
 
 
+def lmb_range_too_long(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
 # ---- 10 update_parameters -----------------------------------------------------------------------------
 
 
@@ -714,6 +763,15 @@ def up_lr_squared(params, grads, learning_rate):
     return parameters
 
 
+def up_range_from_zero(params, grads, learning_rate):
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
 # ---- the table ------------------------------------------------------------------------------------------
 # (exercise, wrong function, intended failed_step, intended first hint)
 
@@ -731,6 +789,7 @@ WRONG = [
     ("initialize_parameters_deep", deep_swapped_shape, "W1", "wrong_shape"),
     ("initialize_parameters_deep", deep_seed_in_loop, "W2", "wrong_value"),
     ("initialize_parameters_deep", deep_hardcoded_two_layers, "keys", "loop_bounds"),
+    ("initialize_parameters_deep", deep_range_from_zero, "W1", "loop_bounds"),
 
     ("linear_forward", lf_missing_bias, "Z", "wrong_value"),
     ("linear_forward", lf_transposed, "Z", "transposed"),
@@ -755,6 +814,8 @@ WRONG = [
     ("L_model_forward", lmf_feeds_X_every_layer, "layer2", "wrong_value"),
     ("L_model_forward", lmf_hardcoded_three_layers, "layer1", "loop_bounds"),
     ("L_model_forward", lmf_by_hand_no_bias, "layer1", "wrong_value"),
+    ("L_model_forward", lmf_hidden_loop_too_long, "layer3", "loop_bounds"),
+    ("L_model_forward", lmf_L_not_halved, "layer3", "loop_bounds"),
 
     ("compute_cost", cost_forgot_m, "cost", "forgot_1_over_m"),
     ("compute_cost", cost_sign, "cost", "sign_error"),
@@ -775,6 +836,7 @@ WRONG = [
     ("linear_backward", lb_m_from_rows, "dW", "wrong_value"),
     ("linear_backward", lb_hardcoded_m, "dW", "wrong_value"),
     ("linear_backward", lb_dA_over_m, "dA_prev", "wrong_value"),
+    ("linear_backward", lb_m_from_dZ_rows, "dW", "wrong_value"),
 
     ("linear_activation_backward", lab_relu_for_sigmoid, "activation_backward", "wrong_activation"),
     ("linear_activation_backward", lab_swapped, "activation_backward", "wrong_activation"),
@@ -796,6 +858,7 @@ WRONG = [
     ("L_model_backward", lmb_by_hand_hidden_forgot_m, "layer1", "forgot_1_over_m"),
     ("L_model_backward", lmb_by_hand_last_transposed, "layer2", "transposed"),
     ("L_model_backward", lmb_hardcoded_two_layers, "layer1", "loop_bounds"),
+    ("L_model_backward", lmb_range_too_long, "layer1", "loop_bounds"),
 
     ("update_parameters", up_plus, "W1", "sign_error"),
     ("update_parameters", up_loop_short, "W2", "loop_bounds"),
@@ -807,6 +870,7 @@ WRONG = [
     ("update_parameters", up_forgets_b, "b1", "wrong_value"),
     ("update_parameters", up_hardcoded_two_layers, "W3", "loop_bounds"),
     ("update_parameters", up_lr_squared, "W1", "wrong_value"),
+    ("update_parameters", up_range_from_zero, "keys", "loop_bounds"),
 ]
 
 

@@ -153,6 +153,22 @@ def test_alarm_handler_is_restored():
     assert signal.getsignal(signal.SIGALRM) is previous
 
 
+def test_callers_pending_timer_is_given_back():
+    """Does a timer the caller had set (say, a test runner's SIGALRM) keep running after a check?"""
+    import signal
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    signal.setitimer(signal.ITIMER_REAL, 50)
+    try:
+        call_student(lambda A, params: A, _args(), ("A", "params"), timeout=1)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 45 < remaining <= 50
+        assert not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 # ---- notebook globals ----------------------------------------------------------------------
 
 NOTEBOOK = '''

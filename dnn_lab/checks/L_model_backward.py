@@ -61,11 +61,11 @@ def check_calls(ctx, calls, L):
     right activation, and return that layer's gradients.  ``calls`` may end with a
     call that raised (result None)."""
     caches = list(ctx.args[2])
+    if len(calls) > L:
+        ctx.stop("layer1", "loop_bounds", "msg.loop_bounds", what="linear_activation_backward", expected=L,
+                 got=len(calls))
     for i, (args, kwargs, result) in enumerate(calls):
         l = L - i
-        if l < 1:
-            ctx.stop("layer1", "loop_bounds", "msg.loop_bounds", what="linear_activation_backward", expected=L,
-                     got=len(calls))
         step = f"layer{l}"
         dA, cache, act = _call_args(args, kwargs)
         if i == 0:

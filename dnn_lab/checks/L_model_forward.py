@@ -52,10 +52,11 @@ def check_calls(ctx, calls, L):
     """Layer by layer through the student's linear_activation_forward calls:
     what each layer received (A_prev, W, b, activation) and what it returned.
     ``calls`` may end with a call that raised (result None)."""
+    if len(calls) > L:
+        # More layers than the network has: say so before the symptoms (a relu on layer L…).
+        ctx.stop(f"layer{L}", "loop_bounds", "msg.loop_bounds", what="linear_activation_forward", expected=L,
+                 got=len(calls))
     for l, (args, kwargs, result) in enumerate(calls, start=1):
-        if l > L:
-            ctx.stop(f"layer{L}", "loop_bounds", "msg.loop_bounds", what="linear_activation_forward", expected=L,
-                     got=len(calls))
         step = f"layer{l}"
         A_prev, W, b, act = _call_args(args, kwargs)
         ctx.visit(step)

@@ -1,11 +1,19 @@
 """Checks shared by the two initialisers: one W/b pair per layer, then the keys."""
+import re
+
 from .compare import close
 from .layers import fmt_keys, param_keys
 
 
 def check_layers(ctx, L, *, count_missing_as_loop_bounds):
-    params = ctx.dict_value(f"W1", "parameters", ctx.value)
+    params = ctx.dict_value("W1", "parameters", ctx.value)
     expected_keys = param_keys(L)
+    outside = sorted(k for k in params if _layer_index(k) is not None and not 1 <= _layer_index(k) <= L)
+    if outside:
+        # W0 or W(L+1): the loop starts or ends one layer off (and every later draw shifts).
+        n_got = len([k for k in params if str(k).startswith("W")])
+        ctx.stop("W1", "loop_bounds", "msg.loop_bounds", what=f"parameters ({fmt_keys(outside)})", expected=L,
+                 got=n_got)
     for l in range(1, L + 1):
         for name in (f"W{l}", f"b{l}"):
             if name not in params:
@@ -31,6 +39,11 @@ def check_layers(ctx, L, *, count_missing_as_loop_bounds):
     if extra:
         ctx.fail("keys", "wrong_keys", "msg.wrong_keys", missing=fmt_keys(expected_keys - set(params)),
                  extra=fmt_keys(extra))
+
+
+def _layer_index(key):
+    match = re.match(r"^[Wb](\d+)$", str(key))
+    return int(match.group(1)) if match else None
 
 
 def _plausible_scale(got, exp):

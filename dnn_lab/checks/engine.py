@@ -151,8 +151,9 @@ def _error_hint(ctx, error):
     L = len(ctx.case.dims.get("layer_dims", ())) - 1
     key = error.get("key")
     if error["type"] == "KeyError" and isinstance(key, str) and _LAYER_KEY.match(key):
-        _, letter, index = _LAYER_KEY.match(key).groups()
-        low, high = (0, L) if letter == "A" else (1, L)
+        d, letter, index = _LAYER_KEY.match(key).groups()
+        # W, b, dW, db: layers 1..L; A: A0 (X) .. AL; dA: dA0 .. dA(L-1), the keys of grads.
+        low, high = (1, L) if letter in "Wb" else (0, L - 1 if d else L)
         if not low <= int(index) <= high:
             return "loop_bounds"
     if error["type"] == "IndexError" and error["message"] in ("list index out of range", "tuple index out of range"):

@@ -51,7 +51,8 @@ def check(ctx):
     if other + "_backward" in spied and activation + "_backward" not in spied:
         ctx.stop("activation_backward", "wrong_activation", "msg.wrong_activation", **wrong_act)
     if "linear_backward" in spied:
-        dZ_used = spied["linear_backward"][0][0][0]
+        args, kwargs, _ = spied["linear_backward"][0]
+        dZ_used = args[0] if args else kwargs.get("dZ")
         variant = (ctx.exp("dZ_other"), "wrong_activation", "msg.wrong_activation",
                    {"expected": wrong_act["expected"], "got": wrong_act["got"]})
         if not ctx.array("activation_backward", "dZ", dZ_used, "dZ", variants=[variant]):
