@@ -9,8 +9,13 @@ ones), so Chinese never renders as empty boxes.  This module imports
 matplotlib; ``dnn_lab.app`` imports it only when a figure is drawn.
 """
 import contextlib
+import functools
+import io
 
+import matplotlib
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from ..messages import get_language, t_short
 
@@ -20,24 +25,42 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source
 LATIN_FONTS = ("DejaVu Sans",)
 
 
+@functools.lru_cache(maxsize=1)
+def font_families():
+    """The installed fonts of LATIN_FONTS + CJK_FONTS, in that order (only
+    installed ones: a missing family makes matplotlib log to stderr)."""
+    from matplotlib import font_manager
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return tuple(name for name in LATIN_FONTS + CJK_FONTS if name in installed) or ("DejaVu Sans",)
+
+
 def font_rc():
-    """rcParams that make Chinese labels render: a per-glyph fallback list."""
-    return {"font.family": "sans-serif",
-            "font.sans-serif": list(LATIN_FONTS + CJK_FONTS),
-            "axes.unicode_minus": False}
+    """rcParams that make Chinese labels render: an explicit family list, which
+    matplotlib searches glyph by glyph (a generic 'sans-serif' does not fall back)."""
+    return {"font.family": list(font_families()), "axes.unicode_minus": False}
 
 
 @contextlib.contextmanager
 def fonts():
-    import matplotlib
     with matplotlib.rc_context(font_rc()):
         yield
 
 
+class ShownFigure(Figure):
+    """A figure outside pyplot (never shown twice, never left open) that
+    Jupyter displays as PNG when a cell ends with it."""
+
+    def _repr_png_(self):
+        buf = io.BytesIO()
+        with fonts():
+            self.savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
+
+
 def _figure(figsize):
-    import matplotlib.pyplot as plt  # noqa: F401 - loads the notebook's inline backend (PNG display of figures)
-    from matplotlib.figure import Figure
-    return Figure(figsize=figsize, dpi=100, layout="constrained")
+    fig = ShownFigure(figsize=figsize, dpi=100, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
 
 
 def _label(message_id, lang):
