@@ -6,6 +6,7 @@ notebook's solutions; wrong implementations below are moved into it under the
 exercise's name, as a student's cell would define them.
 """
 import base64
+import json
 import sys
 import types
 
@@ -496,3 +497,46 @@ def test_real_kernel_saved_widget_state_holds_the_result(tmp_path, monkeypatch):
     import dnn_lab.progress as progress  # noqa: PLR0402 - not the function in __init__
     recorded = progress.load(tmp_path / ".dnn_lab" / "progress.json")["exercises"]
     assert recorded["linear_backward"]["failed_step"] == "dW"
+
+
+@pytest.mark.notebook
+def test_real_kernel_click_from_a_front_end(tmp_path, monkeypatch):
+    """When a front end clicks (a comm message to the button), does the real kernel disable the
+    button, stop the hanging function after the timeout, send the new outputs and re-enable it?"""
+    from jupyter_client.manager import start_new_kernel
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        def replies(parent_id):
+            """iopub messages answering ``parent_id``, up to the kernel going idle."""
+            got = []
+            while True:
+                msg = kc.get_iopub_msg(timeout=60)
+                if msg["parent_header"].get("msg_id") != parent_id:
+                    continue
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    return got
+                got.append(msg)
+
+        def run(code):
+            msgs = replies(kc.execute(code))
+            assert not [m for m in msgs if m["msg_type"] == "error"], msgs
+            return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
+
+        ids = run("import dnn_lab\nw = dnn_lab.check('linear_forward', timeout=1)\n"
+                  "print(w.button.model_id, w.output.model_id)").split()
+        button_id, output_id = ids
+        run("def linear_forward(A, W, b):\n    while True:\n        pass\n")
+        click = kc.session.msg("comm_msg", {"comm_id": button_id,
+                                            "data": {"method": "custom", "content": {"event": "click"}}})
+        kc.shell_channel.send(click)
+        updates = [(m["content"]["comm_id"], m["content"]["data"].get("state", {}))
+                   for m in replies(click["header"]["msg_id"]) if m["msg_type"] == "comm_msg"]
+        disabled = [state["disabled"] for cid, state in updates if cid == button_id and "disabled" in state]
+        assert disabled == [True, False]
+        new_outputs = [state["outputs"] for cid, state in updates if cid == output_id and "outputs" in state]
+        assert new_outputs and [o["metadata"]["dnn_lab"]["kind"] for o in new_outputs[-1]] == ["report", "diagram"]
+        assert json.loads(run("import json; print(json.dumps(w.report.hints))")) == ["timeout"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)

@@ -3,6 +3,8 @@
 ``entries`` is a list of ``(exercise, state, failed_step, time)`` with state
 ``passed`` / ``failed`` / ``not_checked``.
 """
+from datetime import datetime
+
 from ..messages import get_language, t_short
 from .html import esc
 
@@ -17,6 +19,16 @@ def state_text(state, step, lang):
     if state == "failed":
         return t_short("ui.progress_failed", lang, step=step or "?")
     return t_short("ui.not_checked_yet", lang)
+
+
+def local_time(iso):
+    """'2024-01-01T10:00:00+00:00' → '2024-01-01 11:00' in the kernel's time zone."""
+    if not iso:
+        return ""
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError):
+        return str(iso)[:16]
 
 
 def _summary(entries, lang):
@@ -44,7 +56,7 @@ def render_progress_html(entries, lang=None):
             f'<td style="{_CELL}">{i}. <code>{esc(name)}</code></td>'
             f'<td style="{_CELL};color:{COLORS[state]};font-weight:bold">{MARK[state]} '
             f'{esc(state_text(state, step, lang))}</td>'
-            f'<td style="{_CELL};color:#57606a;font-size:12px">{esc((time or "")[:16].replace("T", " "))}</td></tr>')
+            f'<td style="{_CELL};color:#57606a;font-size:12px">{esc(local_time(time))}</td></tr>')
     return (f'<div class="dnn-lab-progress" style="font-family:sans-serif;margin:4px 0">'
             f'<div style="font-weight:bold;margin-bottom:4px">{esc(t_short("ui.progress", lang))} — '
             f'{esc(_summary(entries, lang))}</div>'
