@@ -386,7 +386,6 @@ MESSAGES = {
     "ui.tests_passed": {"zh": "全部测试通过", "en": "All tests passed"},
     # ---- widget, report renderers and progress view (issue 3) ---------------
     "ui.details": {"zh": "说明", "en": "details"},
-    "ui.about": {"zh": "输入", "en": "inputs"},
     "ui.diagram": {"zh": "计算图", "en": "computation diagram"},
     "ui.unknown_exercise": {
         "zh": "没有名为 `{name}` 的练习。可选的练习：{known}",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 
 from .checks import ALL_EXERCISES, DEFAULT_TIMEOUT, run_checks
-from .messages import get_language, t, t_short
+from .messages import LANGS, get_language, t, t_short
 from .progress import bundles as progress_bundles
 from .progress import record as record_progress
 from .render import render_html, render_text
@@ -47,6 +47,8 @@ class UnknownExercise(ValueError):
 
 def resolve(exercise, lang=None):
     """``(name, fallback function or None)`` for a name or a function object."""
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     if isinstance(exercise, str):
         name, fallback = exercise, None
     else:
@@ -274,7 +276,8 @@ class StaticCheck(ShownOnce):
 
 def static_check(exercise, lang=None, timeout=DEFAULT_TIMEOUT):
     """Grading mode: display text + HTML + PNG outputs; never raises."""
-    lang = lang or get_language()
+    if lang not in LANGS:
+        lang = get_language()
     name = exercise if isinstance(exercise, str) else getattr(exercise, "__name__", repr(exercise))
     try:
         with quiet():
@@ -298,7 +301,7 @@ def check(exercise, lang=None, timeout=DEFAULT_TIMEOUT):
     """
     if grading():
         return static_check(exercise, lang=lang, timeout=timeout)
-    name, fallback = resolve(exercise, lang)
+    name, fallback = resolve(exercise, lang)  # a typo in the name or language is a clear error here
     w = CheckWidget(name, fallback, lang=lang, timeout=timeout)
     w.show()
     return w

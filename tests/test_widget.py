@@ -307,10 +307,12 @@ def test_missing_function_asks_to_run_its_cell(notebook, tmp_path):
 
 
 def test_unknown_exercise_is_a_clear_error(notebook):
-    """Does a misspelt exercise name raise a ValueError naming the known exercises?"""
+    """Does a misspelt exercise name raise a ValueError naming the known exercises (and a wrong language one too)?"""
     with pytest.raises(ValueError) as info:
         dnn_lab.check("linear_backwards", lang="en")
     assert "linear_backward" in str(info.value)
+    with pytest.raises(ValueError):
+        dnn_lab.check("linear_backward", lang="fr")
 
 
 def test_renderer_error_appears_in_the_result_area(notebook, monkeypatch):
