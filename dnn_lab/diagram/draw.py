@@ -337,9 +337,11 @@ def _draw_notes(cv, graph, notes):
         while text_width(text, SMALL_PT) > avail and len(text) > 8:
             text = text[:-2].rstrip() + "…"
         w = text_width(text, SMALL_PT)
-        x = min(max(node.x, MARGIN + 0.05 + w / 2, placed_right + w / 2), graph.width - MARGIN - 0.05 - w / 2)
+        x = min(max(node.x - node.w / 4, MARGIN + 0.05 + w / 2, placed_right + w / 2), graph.width - MARGIN - 0.05 - w / 2)
         placed_right = x + w / 2 + 0.2
-        cv.segments.append(([(node.x, node.y - node.h / 2), (node.x, y + 0.08)], NOTE_COLOUR, 0.9, (0, (1, 1.5))))
+        # Off-centre, so it does not run along an edge leaving the node's middle.
+        lx = node.x - node.w / 4
+        cv.segments.append(([(lx, node.y - node.h / 2), (lx, y + 0.08)], NOTE_COLOUR, 0.9, (0, (1, 1.5))))
         cv.text(x, y, text, SMALL_PT, NOTE_COLOUR, zorder=4, gid=f"{node_id}:note",
                 bbox=dict(fc="#fff5f5", ec=NOTE_COLOUR, lw=0.8, pad=0.4))
 
@@ -395,6 +397,21 @@ def new_figure(graph, dpi=96):
     return fig, ax
 
 
+def _write_png(fig, buf):
+    """Encode the drawn canvas as a 256-colour PNG.
+
+    A diagram has a dozen flat colours plus their anti-aliased blends: a
+    palette keeps it sharp at a third of the bytes (it is embedded in the
+    notebook) and encodes twice as fast as matplotlib's RGBA PNG.
+    """
+    import numpy as np
+    from PIL import Image
+    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    image = Image.fromarray(rgb).quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    dpi = round(fig.dpi)
+    image.save(buf, format="png", compress_level=3, dpi=(dpi, dpi))
+
+
 SVG_RC = {"svg.hashsalt": "dnn_lab", "svg.fonttype": "path"}
 DPI = 96
 
@@ -423,7 +440,8 @@ def render(graph, states=None, notes=None, fmt="png", dpi=DPI):
                 with matplotlib.rc_context(SVG_RC):
                     fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "dnn_lab"})
             else:
-                fig.savefig(buf, format="png", metadata={"Software": None})
+                fig.canvas.draw()
+                _write_png(fig, buf)
         finally:
             for artist in ax.get_children():
                 if id(artist) not in keep:
