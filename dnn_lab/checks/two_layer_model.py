@@ -364,15 +364,22 @@ def check(ctx):
 
 
 def error_step(ctx):
-    """The step a raised exception is blamed on: the first stage not reached."""
-    spied = ctx.call.spied
-    if not any(spied.get(n) for n in INIT_NAMES):
+    """The step a raised exception is blamed on: the first stage whose observed
+    result is already wrong, else the first stage not reached."""
+    L = _L(ctx)
+    params, _ = initial_parameters(ctx)
+    if params is None or not _matches(ctx, params, "init", L):
         return "init"
-    if not any(spied.get(n) for n in FORWARD_NAMES):
+    AL = first_output(ctx)
+    if AL is None or not close(AL, ctx.exp("AL0")):
         return "forward"
-    if not spied.get("compute_cost") and not any(spied.get(n) for n in BACKWARD_NAMES):
+    costs = _calls(ctx, "compute_cost")
+    if costs and not close(costs[0][2], ctx.exp("cost0")):
         return "cost"
-    if not any(spied.get(n) for n in BACKWARD_NAMES):
+    grads = first_grads(ctx)
+    if grads is None:
+        return "cost" if not costs else "backward"
+    if not all(k in grads and close(grads[k], ctx.exp(f"grads0/{k}")) for k in _param_names(L, "d")):
         return "backward"
     return "update"
 
