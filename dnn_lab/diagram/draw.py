@@ -41,7 +41,7 @@ KIND_STYLE = {
     "cost": dict(fc="#fde8d7", ec="#c2571a", lw=1.2),
     "dict": dict(fc="#f1f3f5", ec="#6c757d", lw=1.1),
     "unit": dict(fc="#ffffff", ec="#2f6db5", lw=1.3),
-    "group": dict(fc="#f8f9fa", ec="none", lw=0.0),
+    "group": dict(fc="#f5f7f9", ec="#e1e5ea", lw=0.8),
 }
 
 # Colour plus a second cue for colour-blind readers: a ✓/✗ badge, a thick
