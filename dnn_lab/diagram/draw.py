@@ -23,12 +23,14 @@ PASSED, FAILED, NOT_REACHED = "passed", "failed", "not_reached"
 NEUTRAL = "neutral"          # a checkable node without a state (static figures)
 STATES = (PASSED, FAILED, NOT_REACHED)
 
-# Chinese must never come out as empty boxes: the first installed family that
-# has a glyph draws it (matplotlib's per-glyph fallback).  DejaVu Sans first
-# keeps Latin letters and math symbols (ᵀ, ŷ, ✗) in one consistent face.
-FONT_FAMILIES = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC",
-                 "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei",
-                 "PingFang SC", "SimHei")
+# Chinese must never come out as empty boxes: each glyph comes from the first
+# family that has it (matplotlib's per-glyph fallback).  DejaVu Sans first
+# keeps Latin letters and math symbols (ᵀ, ŷ, ✗) in one consistent face; then
+# the first installed CJK family of this list.
+LATIN_FAMILY = "DejaVu Sans"
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC",
+                "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
+FONT_FAMILIES = (LATIN_FAMILY,) + CJK_FAMILIES
 
 INK = "#343a40"
 MUTED = "#5c677d"
@@ -56,11 +58,12 @@ NOTE_COLOUR = "#b3261e"
 
 @functools.lru_cache(maxsize=None)
 def font_family():
-    """The installed subset of :data:`FONT_FAMILIES` (a missing family would
-    make matplotlib log to stderr on every text)."""
+    """DejaVu Sans and the first installed CJK family (a family that is not
+    installed would make matplotlib log to stderr on every text)."""
     from matplotlib import font_manager
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    families = [f for f in FONT_FAMILIES if f in installed]
+    families = [f for f in (LATIN_FAMILY,) if f in installed]
+    families += [f for f in CJK_FAMILIES if f in installed][:1]
     return tuple(families) or ("sans-serif",)
 
 
@@ -74,18 +77,16 @@ def _scale(ax, graph):
 
 
 @functools.lru_cache(maxsize=None)
-def _charmaps():
-    """The code points of each font in :func:`font_family`."""
+def _fonts():
     from matplotlib import font_manager
-    maps = []
-    for family in font_family():
-        path = font_manager.findfont(font_manager.FontProperties(family=family))
-        maps.append(frozenset(font_manager.get_font(path).get_charmap()))
-    return tuple(maps)
+    return tuple(font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=f)))
+                 for f in font_family())
 
 
+@functools.lru_cache(maxsize=8192)
 def has_glyph(char):
-    return char.isspace() or any(ord(char) in m for m in _charmaps())
+    """Whether one of the fonts of :func:`font_family` draws ``char``."""
+    return char.isspace() or any(font.get_char_index(ord(char)) for font in _fonts())
 
 
 @functools.lru_cache(maxsize=4096)
