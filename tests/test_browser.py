@@ -4,11 +4,13 @@ One JupyterLab (started here on 127.0.0.1, in a temporary root) and one browser
 serve both tests; screenshots go to tests/artifacts/.
 """
 import json
+import shutil
 
 import nbformat
 import pytest
 from browser_util import (
     ARTIFACTS,
+    REPO,
     WRONG_LINEAR_BACKWARD,
     chromium_page,
     copy_supporting_files,
@@ -39,8 +41,13 @@ def lab(tmp_path_factory):
     require_chromium()
     root = tmp_path_factory.mktemp("lab-root")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    # the Help-menu entry, as the wheel installs it into share/jupyter/lab/settings/overrides.d
+    app_settings = tmp_path_factory.mktemp("lab-app-settings")
+    (app_settings / "overrides.d").mkdir()
+    shutil.copy(REPO / "jupyter-config" / "lab" / "overrides.d" / "dnn_lab.json", app_settings / "overrides.d")
     with jupyter_lab(root, ARTIFACTS / "jupyterlab.log", token=TOKEN,
-                     extra=["--LabApp.expose_app_in_browser=True"]) as base:
+                     extra=["--LabApp.expose_app_in_browser=True",
+                            f"--LabApp.app_settings_dir={app_settings}"]) as base:
         yield root, base
 
 
@@ -178,3 +185,22 @@ def test_page_fresh_copy_and_repair(lab, page):
     assert rows.count() == len(EXERCISES)
     page.locator('section.progress-folder[data-folder="fresh"]').scroll_into_view_if_needed()
     screenshot(page, "page_progress.png")
+
+
+def test_help_menu_opens_the_page(lab, page):
+    """Does JupyterLab's Help menu have a DNN Lab entry (no compiled front-end) that opens /dnn-lab?"""
+    root, base = lab
+    page.goto(f"{base}lab?reset&token={TOKEN}")  # an empty workspace: no restored notebook takes the focus
+    page.wait_for_function("window.jupyterapp !== undefined", timeout=90_000)
+    page.evaluate("() => window.jupyterapp.restored.then(() => true)")
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Help").click()
+    item = page.locator(".lm-Menu-itemLabel", has_text="DNN Lab")
+    item.wait_for()
+    screenshot(page, "help_menu.png")
+    with page.context.expect_page() as opened:
+        item.click()
+    tab = opened.value
+    tab.wait_for_selector("body[data-ready=true]")
+    assert tab.url == f"{base}dnn-lab"
+    assert tab.locator('form.fresh[data-assignment="step_by_step"]').count() == 1
+    tab.close()
