@@ -5,7 +5,9 @@ and of the static figures in ``images/``.  Library code uses
 ``matplotlib.figure.Figure`` with the Agg canvas, never pyplot (no GUI backend,
 no global figure registry in the student's kernel).
 
-Every checkable node's box carries ``gid=<step id>`` and its label
+Data coordinates are the graph's inches.  Text is drawn as cached glyph
+outlines (see :func:`_glyphs`), so it scales with the axes and costs one path
+fill.  Every checkable node's box carries ``gid=<step id>`` and its label
 ``gid=<step id>:label`` so tests can find them on the axes.
 """
 import functools
@@ -306,7 +308,8 @@ def _draw_node(cv, node, state, markers):
         cv.text_batch(node.x, node.y, node.label, node.pt, text_colour)
     if markers and badge:
         bx, by = node.x + node.w / 2 - 0.02, node.y + node.h / 2 - 0.01
-        cv.ax.add_artist(Circle((bx, by), 0.065, facecolor=style["ec"], edgecolor="white", linewidth=0.8 * cv.scale, zorder=4,
+        cv.ax.add_artist(Circle((bx, by), 0.065, facecolor=style["ec"], edgecolor="white",
+                                linewidth=0.8 * cv.scale, zorder=4,
                                 gid=f"{node.id}:badge"))
         cv.text_batch(bx, by + 0.004, badge, 7.0, "white", zorder=4.1, bold=True)
 
@@ -338,7 +341,8 @@ def _draw_notes(cv, graph, notes):
         while text_width(text, SMALL_PT) > avail and len(text) > 8:
             text = text[:-2].rstrip() + "…"
         w = text_width(text, SMALL_PT)
-        x = min(max(node.x - node.w / 4, MARGIN + 0.05 + w / 2, placed_right + w / 2), graph.width - MARGIN - 0.05 - w / 2)
+        x = min(max(node.x - node.w / 4, MARGIN + 0.05 + w / 2, placed_right + w / 2),
+                graph.width - MARGIN - 0.05 - w / 2)
         placed_right = x + w / 2 + 0.2
         # Off-centre, so it does not run along an edge leaving the node's middle.
         lx = node.x - node.w / 4

@@ -105,7 +105,8 @@ for _w, _chars in ((0.18, "ᵢ"), (0.23, "′"), (0.28, "'ijl"), (0.29, "IJ"), (
                    (0.59, "vxyŷ"), (0.6, "P"), (0.61, "TYao"), (0.62, "e"), (0.63, "ESbdghnpquΣ"),
                    (0.64, "$0123456789{}"), (0.66, "Kα"), (0.68, "AV"), (0.69, "BRXZ"), (0.7, "C"), (0.73, "U"),
                    (0.75, "HN"), (0.77, "DG"), (0.78, "&"), (0.79, "OQ"), (0.82, "w"),
-                   (0.84, "#+<=>^~→←−✓✗×"), (0.86, "M"), (0.95, "%"), (0.97, "m"), (0.99, "W"), (1.0, "@⋯…")):
+                   (0.84, "#+<=>^~→←−✓✗×"), (0.86, "M"), (0.95, "%"), (0.97, "m"), (0.99, "W"),
+                   (1.0, "@⋯…")):
     _EM.update(dict.fromkeys(_chars, _w))
 
 
@@ -317,7 +318,8 @@ def _update_parameters(dims, lang):
     total = x - 0.34
     lr = f"{dims.lr:g}" if dims.lr is not None else "α"
     top = (f"parameters, grads, α = {lr}   ·   " + b.tr("输入不可修改", "inputs must stay unchanged"))
-    label = b.tr("新的参数字典", "a new dict") + " {" + ", ".join(c[0] for c in cols[:4]) + (", …}" if L > 2 else "}")
+    shown = ", ".join(c[0] for c in cols[:4]) + (", …" if L > 2 else "")
+    label = b.tr("新的参数字典", "a new dict") + " {" + shown + "}"
     y_top, y_mid, y_bot = 2.0, 1.15, 0.25
     for (id_, lab, shape, _), x in zip(cols, xs):
         b.node(id_, lab, "param", x, y_mid, checkable=True)
@@ -341,7 +343,7 @@ def _linear_forward(dims, lang):
     b.edge(W, op, dims.W(1, 0), side="on")
     b.edge(bb, op, dims.b(1), side="on")
     b.edge(op, Z, dims.act(1), side="on")
-    b.edge(op, cache, "(A, W, b)", style="dashed", side="on")
+    b.edge(op, cache, style="dashed")
     return b.graph(_title("linear_forward", dims), note_band=True)
 
 
@@ -394,7 +396,6 @@ def _L_model_forward(dims, lang):
         b.edge(f"_params{l}", ids[l], f"{dims.W(l)} {dims.b(l)}", side="on")
         b.edge(ids[l], "caches", style="dashed")
     b.edge(ids[L], "_AL", dims.act(L), name=f"A{L}")
-    # steps order: layer1..layerL, caches (caches was added before the edges; fine: it is last)
     return b.graph(_title("L_model_forward", dims), note_band=True)
 
 
@@ -458,15 +459,11 @@ def _linear_activation_backward(dims, lang):
         b.node(name, name, "data", 6.3, y, minw=0.75)
         b.edge(lb, "_" + name, shape, side="on")
     z = b.node("Z", "activation_cache: Z", "cache", 2.0, 0.45)
-    lc = b.node("lc", "linear_cache: (A_prev, W, b)", "cache", 4.2, 0.45 - 0.0)
+    lc = b.node("lc", "linear_cache: (A_prev, W, b)", "cache", 4.2, 0.45)
     b.edge(dA, ab, dims.act(1), name="dA")
     b.edge(ab, lb, dims.act(1), name="dZ")
     b.edge(z, ab, dims.act(1), side="right", style="dashed")
     b.edge(lc, lb, style="dashed")
-    # The two cache boxes sit side by side: keep them apart.
-    zw, lw = z.w, lc.w
-    if 2.0 + zw / 2 + 0.15 > 4.2 - lw / 2:
-        raise AssertionError("cache boxes overlap")
     return b.graph(_title("linear_activation_backward", dims, f"activation = {act}"), note_band=True)
 
 
