@@ -69,7 +69,7 @@ def parse_notebook(data, max_bytes=MAX_NOTEBOOK_BYTES):
         raise NotebookError("too_large", f"{len(data)} bytes > {max_bytes}")
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-    except Exception as exc:  # JSON, encoding and schema errors all mean the same to the user
+    except Exception as exc:  # noqa: BLE001 - JSON, encoding, schema errors: all mean 'not a notebook'
         raise NotebookError("not_a_notebook", f"{type(exc).__name__}: {exc}") from None
     if not isinstance(nb.get("cells"), list):
         raise NotebookError("not_a_notebook", "no cells")

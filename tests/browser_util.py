@@ -161,16 +161,15 @@ def jupyter_lab(root, log_path, token="dnn-lab-test-token", extra=()):
            "--ServerApp.jpserver_extensions={'dnn_lab': True}",
            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--ServerApp.allow_root=True", *extra]
-    log = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                            env=env, start_new_session=True)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT,
+                                env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_http(base + "api/status", 90, proc, {"Authorization": f"token {token}"})
         yield base
     finally:
         stop(proc)
-        log.close()
 
 
 # ---- Chromium --------------------------------------------------------------------
@@ -202,6 +201,10 @@ def chromium_page(lang="zh-CN"):
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=lang)
             page = context.new_page()
             page.set_default_timeout(30_000)
+            # offline: everything the pages load must come from the local server
+            page.external_requests = []
+            context.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1:", "data:", "blob:"))
+                       else page.external_requests.append(r.url))
             yield page
         finally:
             browser.close()

@@ -129,6 +129,7 @@ def test_check_button_shows_failure_hint_and_diagram_in_chinese(lab, page):
     other.locator("button.jupyter-button", has_text=label).click()
     page.wait_for_timeout(500)
     assert other.locator('.dnn-lab-report[data-exercise="compute_cost"]').get_attribute("data-state") == "passed"
+    assert page.external_requests == []
 
 
 def test_page_fresh_copy_and_repair(lab, page):
@@ -185,11 +186,12 @@ def test_page_fresh_copy_and_repair(lab, page):
     assert rows.count() == len(EXERCISES)
     page.locator('section.progress-folder[data-folder="fresh"]').scroll_into_view_if_needed()
     screenshot(page, "page_progress.png")
+    assert page.external_requests == []
 
 
 def test_help_menu_opens_the_page(lab, page):
     """Does JupyterLab's Help menu have a DNN Lab entry (no compiled front-end) that opens /dnn-lab?"""
-    root, base = lab
+    _, base = lab
     page.goto(f"{base}lab?reset&token={TOKEN}")  # an empty workspace: no restored notebook takes the focus
     page.wait_for_function("window.jupyterapp !== undefined", timeout=90_000)
     page.evaluate("() => window.jupyterapp.restored.then(() => true)")

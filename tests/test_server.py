@@ -7,11 +7,19 @@ import sys
 
 import nbformat
 import pytest
-from browser_util import WRONG_LINEAR_BACKWARD, child_env, fill, nbgrader_meta, shuffle_and_break, student_notebook, write_notebook
+from browser_util import (
+    WRONG_LINEAR_BACKWARD,
+    child_env,
+    fill,
+    nbgrader_meta,
+    shuffle_and_break,
+    student_notebook,
+    write_notebook,
+)
 
 # pytest-jupyter's fixtures, imported here rather than registered as a plugin: its
 # autouse fixtures (an event loop and a ServerApp cleanup per test) then stay in this module.
-from pytest_jupyter.jupyter_server import *  # noqa: F403
+from pytest_jupyter.jupyter_server import *
 from tornado.httpclient import HTTPClientError
 
 pytestmark = pytest.mark.server

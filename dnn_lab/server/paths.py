@@ -30,7 +30,7 @@ def resolve_under_root(root, rel):
     if not isinstance(rel, str) or "\x00" in rel:
         raise PathRefused("bad_path", rel)
     text = rel.replace("\\", "/")
-    if text.startswith("/") or _DRIVE.match(text) or text.startswith("~"):
+    if text.startswith(("/", "~")) or _DRIVE.match(text):
         raise PathRefused("absolute_path", rel)
     parts = [p for p in PurePosixPath(text).parts if p not in ("", ".")]
     if ".." in parts:
