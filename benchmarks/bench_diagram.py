@@ -57,7 +57,7 @@ def main(argv=None):
             png, _ = render_report(report)          # warm-up
             wall, cpu = _median_ms(lambda: render_report(report), args.repeat)
             cold, _ = _median_ms(lambda: render_report(report), max(3, args.repeat // 4),
-                                 before=draw._glyphs.cache_clear)
+                                 before=draw.clear_glyph_cache)
             from PIL import Image
             import io
             w, h = Image.open(io.BytesIO(png)).size

@@ -217,7 +217,7 @@ def test_chinese_renders_without_missing_glyphs():
     fig, ax = _figure(graph)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     FigureCanvasAgg(fig)
-    drawing._glyphs.cache_clear()   # look the glyphs up again, under the filter
+    drawing.clear_glyph_cache()   # look the glyphs up again, under the filter
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         draw(ax, graph, STATES_3, notes={"layer2": "layer2: 期望 expected (3, 1)"})
@@ -229,7 +229,7 @@ def test_chinese_renders_without_missing_glyphs():
 
 def test_missing_glyph_would_fail_the_font_test():
     """Does a character no installed font has raise under the same filter (so the test above can fail)?"""
-    drawing._glyphs.cache_clear()
+    drawing.clear_glyph_cache()
     graph = build_graph("linear_backward", {"layer_dims": [5, 3], "m": 4})
     fig, ax = _figure(graph)
     with warnings.catch_warnings():
@@ -240,7 +240,7 @@ def test_missing_glyph_would_fail_the_font_test():
         draw(ax, graph, {"dW": FAILED}, notes={"dW": "got '\U000F0000'"})
     assert _by_gid(ax, "dW:note") is not None
     assert not drawing.has_glyph("\U000F0000") and drawing.has_glyph("层")
-    drawing._glyphs.cache_clear()
+    drawing.clear_glyph_cache()
 
 
 # --------------------------------------------------------------------------- real reports

@@ -79,9 +79,10 @@ def _scale(ax, graph):
 
 
 @functools.lru_cache(maxsize=None)
-def _fonts():
+def _fonts(bold=False):
     from matplotlib import font_manager
-    return tuple(font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=f)))
+    weight = "bold" if bold else "normal"
+    return tuple(font_manager.get_font(font_manager.findfont(font_manager.FontProperties(family=f, weight=weight)))
                  for f in font_family())
 
 
@@ -91,29 +92,67 @@ def has_glyph(char):
     return char.isspace() or any(font.get_char_index(ord(char)) for font in _fonts())
 
 
+def _no_hinting():
+    try:
+        from matplotlib.ft2font import LoadFlags
+        return LoadFlags.NO_HINTING
+    except ImportError:   # matplotlib < 3.10
+        from matplotlib.ft2font import LOAD_NO_HINTING
+        return LOAD_NO_HINTING
+
+
+@functools.lru_cache(maxsize=None)
+def _char(char, bold):
+    """One character at 1 pt: (vertices, codes, advance), from the first font that has it."""
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.path import Path
+    from matplotlib.textpath import TextPath
+    if not has_glyph(char):   # as matplotlib's own text drawing warns
+        warnings.warn(f"Glyph {ord(char)} ({char!r}) missing from font(s) {', '.join(font_family())}.",
+                      UserWarning, stacklevel=3)
+    fonts = _fonts(bold)
+    font = next((f for f in fonts if f.get_char_index(ord(char))), fonts[0])
+    font.set_size(100, 72)
+    advance = font.load_char(ord(char), flags=_no_hinting()).linearHoriAdvance / 65536 / 100
+    if char.isspace():
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.uint8), advance
+    prop = FontProperties(family=list(font_family()), weight="bold" if bold else "normal")
+    path = TextPath((0, 0), char, size=1.0, prop=prop)
+    codes = path.codes if path.codes is not None else np.full(len(path.vertices), Path.LINETO, dtype=np.uint8)
+    return path.vertices.copy(), codes.copy(), advance
+
+
 @functools.lru_cache(maxsize=4096)
 def _glyphs(line, bold):
     """One line of text as an outline at 1 pt, with its ink extent along x.
 
     Text is drawn as cached outlines rather than Agg text: the Agg backend
     renders glyph by glyph (~0.25 ms each), which made a feedback diagram
-    cost 100+ ms; a cached outline is one path fill.  The glyphs come from
-    the same fonts with the same per-glyph fallback, so Chinese renders, and
-    a missing glyph still warns.
+    cost 100+ ms; a cached outline is one path fill.  Outlines are cached per
+    character (a new label costs nothing once its characters were seen) and
+    come from the same fonts with the same per-glyph fallback, so Chinese
+    renders, and a missing glyph still warns.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextPath
-    for char in dict.fromkeys(line):
-        if not has_glyph(char):   # as matplotlib's own text drawing warns
-            warnings.warn(f"Glyph {ord(char)} ({char!r}) missing from font(s) {', '.join(font_family())}.",
-                          UserWarning, stacklevel=2)
-    prop = FontProperties(family=list(font_family()), weight="bold" if bold else "normal")
-    path = TextPath((0, 0), line, size=1.0, prop=prop)
-    if len(path.vertices):
-        x0, x1 = float(path.vertices[:, 0].min()), float(path.vertices[:, 0].max())
-    else:
-        x0 = x1 = 0.0
-    return path.vertices.copy(), path.codes.copy() if path.codes is not None else None, x0, x1
+    import numpy as np
+    verts, codes, x = [], [], 0.0
+    for char in line:
+        v, c, advance = _char(char, bold)
+        if len(v):
+            verts.append(v + (x, 0.0))
+            codes.append(c)
+        x += advance
+    if not verts:
+        return np.zeros((0, 2)), np.zeros(0, dtype=np.uint8), 0.0, 0.0
+    verts = np.concatenate(verts)
+    return verts, np.concatenate(codes), float(verts[:, 0].min()), float(verts[:, 0].max())
+
+
+def clear_glyph_cache():
+    """Forget every outline (tests look glyphs up again; the benchmark measures cold renders)."""
+    _glyphs.cache_clear()
+    _char.cache_clear()
+    has_glyph.cache_clear()
 
 
 LINE_SPACING = 1.25
