@@ -28,9 +28,9 @@ class ActionError(Exception):
         self.detail = str(detail)
 
 
-def _resolve(root, rel):
+def _resolve(root, rel, allow_hidden=True):
     try:
-        return resolve_under_root(root, rel)
+        return resolve_under_root(root, rel, allow_hidden)
     except PathRefused as exc:
         raise ActionError(exc.code, 400, rel) from None
 
@@ -49,12 +49,12 @@ def _check_choice(assignment, lang):
         raise ActionError("unknown_language", 400, lang)
 
 
-def fresh_copy(root, folder="", assignment="step_by_step", lang="both"):
+def fresh_copy(root, folder="", assignment="step_by_step", lang="both", allow_hidden=True):
     """Write the student notebook (a new name, never overwriting) and its missing
     supporting files into ``folder`` under ``root``; existing files are kept."""
     from ..notebooks import student_notebook, supporting_files
     _check_choice(assignment, lang)
-    directory = _resolve(root, folder)
+    directory = _resolve(root, folder, allow_hidden)
     if directory.exists() and not directory.is_dir():
         raise ActionError("not_a_directory", 400, folder)
     # check every target before writing anything: a symlinked images/ must not lead out
@@ -87,11 +87,11 @@ def fresh_copy(root, folder="", assignment="step_by_step", lang="both"):
             "assignment": assignment, "lang": lang, "files_written": written, "files_kept": kept}
 
 
-def repair_at(root, path, assignment=None, lang=None):
+def repair_at(root, path, assignment=None, lang=None, allow_hidden=True):
     """Repair the notebook at ``path`` (relative to ``root``) into a new file beside it."""
     if not path:
         raise ActionError("missing_path", 400)
-    real = _resolve(root, path)
+    real = _resolve(root, path, allow_hidden)
     if not real.exists():
         raise ActionError("not_found", 404, path)
     if not real.is_file() or real.suffix != ".ipynb":
@@ -139,10 +139,10 @@ def read_progress(path):
     return [_clean_exercise(n, exercises[n]) for n in names], None
 
 
-def progress(root, folder=""):
+def progress(root, folder="", allow_hidden=True):
     """One entry per folder under ``folder`` that has a ``.dnn_lab/progress.json``:
     its notebooks and the last result of each exercise checked there."""
-    start = _resolve(root, folder)
+    start = _resolve(root, folder, allow_hidden)
     if not start.is_dir():
         raise ActionError("not_a_directory", 400, folder)
     real_root = os.path.realpath(root)

@@ -34,6 +34,11 @@ class _Base:
     def initialize(self, root_dir):
         self.root_dir = root_dir
 
+    @property
+    def allow_hidden(self):
+        # follow the server: hidden files are reachable only where Jupyter shows them
+        return bool(getattr(self.contents_manager, "allow_hidden", False))
+
 
 class PageHandler(_Base, JupyterHandler):
     @web.authenticated
@@ -105,7 +110,7 @@ class FreshHandler(ApiHandler):
                     (("folder", ""), ("assignment", "step_by_step"), ("lang", "both"))}
         except ActionError as exc:
             return self.send_error_json(exc.code, exc.status, exc.detail)
-        await self.run(fresh_copy, self.root_dir, **args)
+        await self.run(fresh_copy, self.root_dir, **args, allow_hidden=self.allow_hidden)
 
 
 class RepairHandler(ApiHandler):
@@ -119,14 +124,15 @@ class RepairHandler(ApiHandler):
             args = {k: self.string_arg(data, k) for k in ("path", "assignment", "lang")}
         except ActionError as exc:
             return self.send_error_json(exc.code, exc.status, exc.detail)
-        await self.run(repair_at, self.root_dir, args["path"] or "", args["assignment"], args["lang"])
+        await self.run(repair_at, self.root_dir, args["path"] or "", args["assignment"], args["lang"],
+                       allow_hidden=self.allow_hidden)
 
 
 class ProgressHandler(ApiHandler):
     @web.authenticated
     @authorized
     async def get(self):
-        await self.run(progress, self.root_dir, self.get_argument("folder", ""))
+        await self.run(progress, self.root_dir, self.get_argument("folder", ""), allow_hidden=self.allow_hidden)
 
 
 def setup_handlers(serverapp):

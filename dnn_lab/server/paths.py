@@ -5,7 +5,9 @@ JupyterLab shows.  Refused, each with its own error code:
 
 - ``absolute_path``: ``/etc/passwd``, ``C:\\x``, ``\\\\server\\share``;
 - ``parent_path``: any ``..`` component, even one that would come back inside;
-- ``outside_root``: a symlink (or any other route) that resolves outside the root.
+- ``outside_root``: a symlink (or any other route) that resolves outside the root;
+- ``hidden_path``: a component starting with ``.`` when the server hides those
+  (``ContentsManager.allow_hidden`` is False, Jupyter's default).
 """
 import os
 import re
@@ -21,7 +23,7 @@ class PathRefused(ValueError):
         self.path = path
 
 
-def resolve_under_root(root, rel):
+def resolve_under_root(root, rel, allow_hidden=True):
     """The real path of ``rel`` inside ``root`` (which need not exist yet).
 
     ``rel`` of ``""`` or ``"."`` is the root itself.  Symlinks are followed
@@ -35,6 +37,8 @@ def resolve_under_root(root, rel):
     parts = [p for p in PurePosixPath(text).parts if p not in ("", ".")]
     if ".." in parts:
         raise PathRefused("parent_path", rel)
+    if not allow_hidden and any(p.startswith(".") for p in parts):
+        raise PathRefused("hidden_path", rel)
     real_root = os.path.realpath(root)
     real = os.path.realpath(os.path.join(real_root, *parts)) if parts else real_root
     if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):

@@ -57,6 +57,8 @@ TEXTS = {
                           "en": "The path may not contain '..': only files inside the Jupyter root are reachable."},
     "error.outside_root": {"zh": "这个路径（可能通过符号链接）指向了 Jupyter 根目录以外，已拒绝。",
                            "en": "This path leads outside the Jupyter root (perhaps through a symlink) and is refused."},
+    "error.hidden_path": {"zh": "不能访问隐藏的文件或文件夹（名字以 “.” 开头）。",
+                          "en": "Hidden files and folders (names starting with '.') are not reachable."},
     "error.not_found": {"zh": "找不到这个文件。", "en": "There is no such file."},
     "error.missing_path": {"zh": "请填写 notebook 的路径。", "en": "Please give the notebook's path."},
     "error.not_a_directory": {"zh": "这不是一个文件夹。", "en": "This is not a folder."},
