@@ -61,10 +61,10 @@ def main(argv=None):
         for kind, fn in (("passed", solutions[name]), ("failed", lambda *a, **k: None)):
             report = run_checks(name, fn, lang="both")
             png, _ = render_report(report)          # warm-up
-            wall, cpu = _median_ms(lambda: render_report(report), args.repeat)
-            fresh, _ = _median_ms(lambda: render_report(report), max(3, args.repeat // 4),
+            wall, cpu = _median_ms(lambda report=report: render_report(report), args.repeat)
+            fresh, _ = _median_ms(lambda report=report: render_report(report), max(3, args.repeat // 4),
                                   before=draw._glyphs.cache_clear)
-            cold, _ = _median_ms(lambda: render_report(report), max(3, args.repeat // 4),
+            cold, _ = _median_ms(lambda report=report: render_report(report), max(3, args.repeat // 4),
                                  before=draw.clear_glyph_cache)
             w, h = Image.open(io.BytesIO(png)).size
             all_warm.append(wall)

@@ -138,7 +138,7 @@ DIMS_3 = {"layer_dims": [4, 3, 2, 1], "m": 3}
 def test_draw_colours_nodes_by_state():
     """Does each checkable box get its state's fill, outline and width, and a stateless one its kind's colours?"""
     graph = build_graph("L_model_backward", DIMS_3)
-    fig, ax = _figure(graph)
+    _, ax = _figure(graph)
     drawn = draw(ax, graph, STATES_3)
     assert drawn == {**STATES_3, "keys": NEUTRAL}
     for step, state in STATES_3.items():
@@ -155,11 +155,11 @@ def test_draw_colours_nodes_by_state():
 def test_passed_and_failed_steps_carry_badges():
     """Is colour backed by a ✓/✗ badge on passed and failed steps (and none on unchecked ones)?"""
     graph = build_graph("L_model_backward", DIMS_3)
-    fig, ax = _figure(graph)
+    _, ax = _figure(graph)
     draw(ax, graph, STATES_3)
     badges = {a.get_gid().split(":")[0] for a in ax.get_children() if str(a.get_gid()).endswith(":badge")}
     assert badges == {"dAL", "layer3", "layer2"}
-    fig, ax = _figure(graph)
+    _, ax = _figure(graph)
     draw(ax, graph, STATES_3, markers=False)
     assert not [a for a in ax.get_children() if str(a.get_gid()).endswith(":badge")]
 
@@ -167,7 +167,7 @@ def test_passed_and_failed_steps_carry_badges():
 def test_unknown_state_is_refused():
     """Is a misspelt state an error rather than a silently neutral box?"""
     graph = build_graph("linear_backward", {"layer_dims": [5, 3], "m": 4})
-    fig, ax = _figure(graph)
+    _, ax = _figure(graph)
     with pytest.raises(ValueError):
         draw(ax, graph, {"dW": "fail"})
 
@@ -175,10 +175,10 @@ def test_unknown_state_is_refused():
 def test_note_is_drawn_inside_the_picture_under_its_node():
     """Does a note appear, for the failed node only, within the canvas and below every box?"""
     graph = build_graph("L_model_backward", DIMS_3)
-    fig, ax = _figure(graph)
+    _, ax = _figure(graph)
     draw(ax, graph, STATES_3, notes={"layer2": "layer2: expected (3, 1) · got (3,) " + "x" * 200})
     note = _by_gid(ax, "layer2:note")
-    x0, y0 = note.get_path().vertices.min(axis=0)
+    x0, _ = note.get_path().vertices.min(axis=0)
     x1, y1 = note.get_path().vertices.max(axis=0)
     assert 0 < x0 < x1 < graph.width
     assert y1 < min(n.y - n.h / 2 for n in _boxes(graph))
@@ -231,7 +231,7 @@ def test_missing_glyph_would_fail_the_font_test():
     """Does a character no installed font has raise under the same filter (so the test above can fail)?"""
     drawing.clear_glyph_cache()
     graph = build_graph("linear_backward", {"layer_dims": [5, 3], "m": 4})
-    fig, ax = _figure(graph)
+    _, ax = _figure(graph)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(UserWarning, match="missing from font"):
@@ -260,7 +260,7 @@ def _wrong_hidden_activation(AL, Y, caches):
 
 
 def _db_without_keepdims(dZ, cache):
-    A_prev, W, b = cache
+    A_prev, W, _ = cache
     m = A_prev.shape[1]
     return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1) / m
 

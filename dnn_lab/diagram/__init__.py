@@ -8,8 +8,8 @@ only when something is drawn (:mod:`.draw`).
 """
 from .graph import EXERCISES, FIGURES, Graph, NoDiagram, build_graph
 
-__all__ = ["render_report", "report_notes", "build_graph", "has_diagram", "Graph", "NoDiagram", "EXERCISES",
-           "FIGURES"]
+__all__ = ["EXERCISES", "FIGURES", "Graph", "NoDiagram", "build_graph", "has_diagram", "render_report",
+           "report_notes"]
 
 
 def has_diagram(exercise):

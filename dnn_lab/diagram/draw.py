@@ -58,7 +58,7 @@ STATE_STYLE = {
 NOTE_COLOUR = "#b3261e"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def font_family():
     """DejaVu Sans and the first installed CJK family (a family that is not
     installed would make matplotlib log to stderr on every text)."""
@@ -78,7 +78,7 @@ def _scale(ax, graph):
     return max(0.2, min(pos.width * w / graph.width, pos.height * h / graph.height))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fonts(bold=False):
     from matplotlib import font_manager
     weight = "bold" if bold else "normal"
@@ -101,7 +101,7 @@ def _no_hinting():
         return LOAD_NO_HINTING
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _char(char, bold):
     """One character at 1 pt: (vertices, codes, advance), from the first font that has it."""
     import numpy as np
