@@ -4,6 +4,7 @@ Kept light: importing this module loads numpy only.  The widget (ipywidgets),
 the diagrams (matplotlib) and the server extension (jupyter_server) are
 imported when first used.
 """
+from . import progress  # callable module: dnn_lab.progress() shows the ten exercises' last results
 from .messages import get_language, set_language
 
 __version__ = "0.1.0"
@@ -14,12 +15,6 @@ def check(exercise, lang=None, **kwargs):
     """Show the 检查 Check button for ``exercise`` (a name or the function) and return the widget."""
     from .widget import check as _check
     return _check(exercise, lang=lang, **kwargs)
-
-
-def progress(lang=None):
-    """Show the ten exercises with their last result."""
-    from .progress import show
-    return show(lang=lang)
 
 
 def run_checks(exercise, fn, lang=None, **kwargs):

@@ -38,6 +38,14 @@ from .render.html import esc, rich
 INITIAL_TIMEOUT = 2.0
 
 
+def button_label(lang=None):
+    """检查 / Check / 检查 Check (SPEC §4) — the same word the notebook text uses."""
+    lang = lang or get_language()
+    if lang == "both":
+        return f"{t('ui.check', 'zh')} {t('ui.check', 'en')}"
+    return t("ui.check", lang)
+
+
 class UnknownExercise(ValueError):
     """``check()`` was given a name (or function) that is not an exercise."""
 
@@ -197,8 +205,9 @@ class CheckWidget(ShownOnce, widgets.VBox):
     def __init__(self, name, fallback=None, lang=None, timeout=DEFAULT_TIMEOUT, *, run_now=True):
         self.exercise, self._fallback, self.lang, self.timeout = name, fallback, lang, timeout
         self.report, self.diagram_states, self.error = None, {}, None
-        self.button = widgets.Button(description=t_short("ui.check", lang), button_style="primary", icon="check",
-                                     tooltip=f"{t_short('ui.check', lang)}: {name}")
+        label = button_label(lang)
+        self.button = widgets.Button(description=label, button_style="primary", icon="check",
+                                     tooltip=f"{label}: {name}")
         self.status = widgets.Label()
         self.output = widgets.Output()
         super().__init__([widgets.HBox([self.button, self.status]), self.output])

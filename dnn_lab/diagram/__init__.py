@@ -69,6 +69,18 @@ def report_notes(report, lang=None):
     return {}
 
 
+def _quiet_first_import():
+    """Import matplotlib with stderr captured: on a fresh machine its first import
+    logs "building the font cache" to stderr, which would zero an nbgrader grade cell."""
+    import sys
+    if "dnn_lab.diagram.draw" in sys.modules:
+        return
+    import contextlib
+    import io
+    with contextlib.redirect_stderr(io.StringIO()):
+        from . import draw  # noqa: F401
+
+
 def render_report(report, lang=None, fmt="png"):
     """Draw a check report: the exercise's computation for the drawn case
     (``report.dims``), steps coloured by ``report.step_states``, the first
@@ -77,6 +89,7 @@ def render_report(report, lang=None, fmt="png"):
     Returns ``(image bytes, {step id: state drawn})``; ``fmt`` is "png" or "svg".
     Raises :class:`NoDiagram` for exercises without a diagram.
     """
+    _quiet_first_import()
     from .draw import render
     lang = lang or report.lang or "both"
     graph = build_graph(report.exercise, report.dims, lang)
