@@ -237,6 +237,20 @@ def up_copy_each_array(params, grads, learning_rate):
     return parameters
 
 
+def lmf_last_layer_by_hand(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    W, b = parameters[f"W{L}"], parameters[f"b{L}"]
+    Z = W @ A + b
+    AL, activation_cache = sigmoid(Z)
+    caches.append(((A, W, b), activation_cache))
+    return AL, caches
+
+
 ALTERNATIVES = [
     ("initialize_parameters", init_fstrings),
     ("initialize_parameters", init_dict_call),
@@ -248,6 +262,7 @@ ALTERNATIVES = [
     ("linear_activation_forward", laf_keywords),
     ("L_model_forward", lmf_fstrings_keywords),
     ("L_model_forward", lmf_by_hand_tuple),
+    ("L_model_forward", lmf_last_layer_by_hand),
     ("compute_cost", cost_mean),
     ("compute_cost", cost_dot_squeeze),
     ("compute_cost", cost_python_float),

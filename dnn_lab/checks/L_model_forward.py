@@ -85,8 +85,10 @@ def check(ctx):
     if calls:
         check_calls(ctx, calls, L)
         if len(calls) < L:
-            ctx.stop(f"layer{len(calls) + 1}", "loop_bounds", "msg.loop_bounds", what="linear_activation_forward",
-                     expected=L, got=len(calls))
+            # The remaining layers were computed without the helper (allowed): the
+            # returned caches show whether they are right or missing.
+            check_layers_from_caches(ctx, AL, caches, L)
+            return
         if not ctx.array(f"layer{L}", "AL", AL, "AL"):
             return
         check_caches(ctx, caches, L)
