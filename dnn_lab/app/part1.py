@@ -244,14 +244,14 @@ def base_namespace():
 def execute_functions(nb, filename="step_by_step.ipynb"):
     """Run the definitions (def, class, import) of the function cells in a fresh
     namespace.  Returns ``(namespace, cell_errors)``."""
-    ns = base_namespace()
+    base = base_namespace()
+    ns = dict(base)
     for node in _imports(nb):
         try:
             exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec"), ns)
         except Exception:  # noqa: BLE001 - a module only Part 1's folder has; the base namespace covers it
             continue
-    for name in list(helpers.HELPERS) + ["np", "copy"]:
-        ns[name] = base_namespace()[name]  # an import above must not shadow the provided helpers
+    ns.update(base)  # an import above must not shadow numpy, copy or the provided helpers
     errors = []
     for number, cell in function_cells(nb):
         try:
