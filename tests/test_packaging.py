@@ -39,7 +39,8 @@ def test_wheel_contains_no_solution_and_no_hidden_test(wheel):
         if name.endswith((".py", ".ipynb", ".json", ".txt", ".html", ".md")):
             text = wheel.read(name).decode("utf-8")
             if name.endswith(".ipynb"):  # compare code the way a reader sees it, not JSON-escaped
-                text = "\n".join(c["source"] for c in json.loads(text)["cells"])
+                text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                                  for c in json.loads(text)["cells"])
             leaked = [line for line in forbidden if line in text]
             assert leaked == [], (name, leaked[:3])
 
@@ -54,6 +55,8 @@ def test_wheel_ships_what_students_need(wheel):
                    "dnn_lab/notebooks/step_by_step/files/dnn_utils.py"):
         assert needed in names
     assert any(n.endswith("etc/jupyter/jupyter_server_config.d/dnn_lab.json") for n in names)
+    assert any(n.endswith("share/jupyter/lab/settings/overrides.d/dnn_lab.json") for n in names)
+    assert "dnn_lab/notebooks/step_by_step/files/images/outline.png" in names
 
 
 @pytest.mark.nbgrader
