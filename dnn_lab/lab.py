@@ -81,6 +81,11 @@ def main(argv=None):
     try:
         directory.mkdir(parents=True, exist_ok=True)
         notebook, created = prepare_workspace(directory, args.lang)
+        # Part 2 sits beside Part 1: it loads the student's own functions from ./step_by_step.ipynb.
+        from .notebooks import available
+        for other in available():
+            if other != ASSIGNMENT:
+                prepare_workspace(directory, args.lang, other)
     except OSError as exc:
         print(f"dnn-lab lab: cannot prepare {directory}: {exc}\n无法准备工作文件夹 {directory}：{exc}", file=sys.stderr)
         return 1

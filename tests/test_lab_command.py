@@ -58,6 +58,7 @@ def test_dnn_lab_lab_serves_a_working_lab(tmp_path):
         wait_http(base + "api/status", 120, proc, {"Authorization": f"token {token}"})
 
         assert (workspace / "step_by_step.ipynb").is_file()
+        assert (workspace / "application.ipynb").is_file()  # Part 2 beside Part 1
         assert (workspace / "dnn_utils.py").is_file()
         code, body = get(base + f"dnn-lab?token={token}")
         assert code == 200 and b'data-assignment="step_by_step"' in body
