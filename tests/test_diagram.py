@@ -11,7 +11,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.testing.decorators import check_figures_equal
 
-from dnn_lab.checks import EXERCISES, get_exercise, run_checks
+from dnn_lab.checks import ALL_EXERCISES, ASSIGNMENTS, EXERCISES, get_exercise, run_checks
 from dnn_lab.diagram import FIGURES, NoDiagram, build_graph, has_diagram, render_report, report_notes
 from dnn_lab.diagram import draw as drawing
 from dnn_lab.diagram.draw import FAILED, KIND_STYLE, NEUTRAL, NOT_REACHED, PASSED, STATE_STYLE, draw
@@ -19,7 +19,9 @@ from dnn_lab.diagram.figures import main as figures_main
 from dnn_lab.diagram.figures import write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
-ALL_CASES = [(name, case) for name in EXERCISES for case in get_exercise(name).cases]
+# Every graded exercise of both parts: each must have a diagram for each of its cases.
+ALL_CASES = [(name, case) for name in ALL_EXERCISES for case in get_exercise(name).cases]
+APP_CASES = [(name, case) for name, case in ALL_CASES if name in ASSIGNMENTS["application"]]
 
 
 def _figure(graph):
@@ -114,11 +116,53 @@ def test_labels_follow_the_language():
     assert len({build_graph("L_model_backward", dims, lang).node("dAL").label for lang in labels}) == 1
 
 
-def test_application_exercises_have_no_diagram():
-    """Does asking for a diagram of an 'application' exercise say so clearly instead of drawing something wrong?"""
-    assert not has_diagram("two_layer_model") and has_diagram("linear_backward")
+def test_every_graded_exercise_has_a_diagram():
+    """Does has_diagram agree with build_graph: yes for all thirteen exercises, NoDiagram for any other name?"""
+    assert set(ALL_EXERCISES) <= set(ASSIGNMENTS["application"]) | set(EXERCISES)
+    assert all(has_diagram(name) for name in ALL_EXERCISES)
+    assert not has_diagram("train_everything")
     with pytest.raises(NoDiagram):
-        build_graph("two_layer_model", {})
+        build_graph("train_everything", {})
+
+
+@pytest.mark.parametrize("name,case", APP_CASES, ids=[f"{n}-{c.id}" for n, c in APP_CASES])
+def test_application_graph_nodes_are_the_steps(name, case):
+    """Are the Part 2 diagrams' checkable nodes exactly steps(case) (models: init … result; predict:
+    forward, threshold, accuracy), with everything else '_'-prefixed?"""
+    graph = build_graph(name, case.dims)
+    expected = (["forward", "threshold", "accuracy"] if name == "predict"
+                else ["init", "forward", "cost", "backward", "update", "costs", "result"])
+    assert list(graph.steps) == get_exercise(name).steps(case) == expected
+    assert all(n.id.startswith("_") for n in graph.nodes if not n.checkable)
+
+
+def test_training_loop_edges_close_the_loop_with_the_iteration_count():
+    """Does the model diagram draw forward → cost → backward → update → forward, the way back
+    labelled with the case's num_iterations, and shapes from its dims?"""
+    dims = {"layer_dims": [6, 5, 3, 1], "m": 12, "lr": 0.3, "iterations": 102}
+    graph = build_graph("L_layer_model", dims)
+    flow = {(e.src, e.dst): (e.name, e.label) for e in graph.edges}
+    for pair in (("init", "forward"), ("forward", "cost"), ("cost", "backward"), ("backward", "update"),
+                 ("update", "forward"), ("cost", "costs"), ("update", "result"), ("costs", "result")):
+        assert pair in flow, pair
+    assert flow[("update", "forward")] == ("× 102", "num_iterations")
+    assert flow[("forward", "cost")] == ("AL", "(1, 12)")
+    assert flow[("_X", "forward")][1] == "(6, 12)"
+    assert flow[("backward", "update")] == ("grads", "dW1 (5, 6) … db3 (1, 1)")
+    assert flow[("cost", "costs")][1] == "i = 0, 100, 101"
+    assert "initialize_parameters_deep_scaled" in graph.node("init").label
+    assert "initialize_parameters\n" in build_graph("two_layer_model", {"layer_dims": [3, 2, 1]}).node("init").label
+
+
+def test_predict_edges_carry_the_row_shapes():
+    """Does predict's diagram pass AL and p as (1, m) from forward to threshold to accuracy, y into accuracy?"""
+    graph = build_graph("predict", {"layer_dims": [4, 3, 1], "m": 7})
+    flow = {(e.src, e.dst): (e.name, e.label) for e in graph.edges}
+    assert flow[("forward", "threshold")] == ("AL", "(1, 7)")
+    assert flow[("threshold", "accuracy")] == ("p", "(1, 7)")
+    assert flow[("_y", "accuracy")][1] == "(1, 7)"
+    assert flow[("_X", "forward")][1] == "(4, 7)"
+    assert flow[("_parameters", "forward")][1] == "W1 (3, 4) … b2 (1, 1)"
 
 
 def test_import_does_not_load_matplotlib():
@@ -296,6 +340,60 @@ def test_correct_solution_draws_every_step_passed(name, solutions, as_student):
     png, drawn = render_report(report)
     assert report.passed and png.startswith(b"\x89PNG")
     assert drawn == {step: PASSED for step in build_graph(name, report.dims).steps}
+
+
+@pytest.fixture(scope="module")
+def app():
+    """(solutions namespace, solution sources) of Part 2, as tests/test_application_checks.py uses them."""
+    from dnn_lab.checks.two_layer_model import provided
+    from dnn_lab.dev import load_solutions
+    from nbutil import solution_sources
+    return provided(load_solutions("application")), solution_sources("application")
+
+
+def _app_function(app, name, edits=()):
+    """Part 2's solution of ``name`` with (old, new) ``edits``, run in the solutions namespace."""
+    namespace, sources = app
+    source = sources[name]
+    for old, new in edits:
+        assert old in source, f"edit does not apply: {old!r}"
+        source = source.replace(old, new)
+    namespace = dict(namespace)
+    exec(compile(source, f"<wrong {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+DISCARD_UPDATE = ("parameters = update_parameters(parameters, grads, learning_rate)",
+                  "update_parameters(parameters, grads, learning_rate)")
+APP_WRONG = {   # exercise: (edit, failed step, steps passed before it)
+    "two_layer_model": (DISCARD_UPDATE, "update", ("init", "forward", "cost", "backward")),
+    "L_layer_model": (DISCARD_UPDATE, "update", ("init", "forward", "cost", "backward")),
+    "predict": (("(probas > 0.5)", "(probas >= 0.5)"), "threshold", ("forward",)),
+}
+
+
+@pytest.mark.parametrize("name", list(APP_WRONG))
+def test_render_report_marks_the_failing_application_step(name, app):
+    """On a real failing Part 2 report (update discarded; threshold >= 0.5), is the blamed node drawn
+    failed with its note, the earlier steps passed and the later ones not reached?"""
+    edit, step, before = APP_WRONG[name]
+    report = run_checks(name, _app_function(app, name, [edit]), lang="both")
+    assert report.failed_step == step
+    png, drawn = render_report(report)
+    assert png.startswith(b"\x89PNG") and drawn == report.step_states
+    assert drawn[step] == FAILED
+    assert all(drawn[s] == PASSED for s in before)
+    steps = build_graph(name, report.dims).steps
+    assert all(drawn[s] == NOT_REACHED for s in steps[steps.index(step) + 1:])
+    assert list(report_notes(report)) == [step]
+
+
+@pytest.mark.parametrize("name", list(APP_WRONG))
+def test_correct_application_solution_draws_every_step_passed(name, app):
+    """Does the Part 2 solution's report draw every node of its diagram green, in Chinese too?"""
+    report = run_checks(name, _app_function(app, name), lang="zh")
+    _, drawn = render_report(report)
+    assert report.passed and drawn == {step: PASSED for step in build_graph(name, report.dims).steps}
 
 
 # --------------------------------------------------------------------------- figures

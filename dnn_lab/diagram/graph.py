@@ -82,7 +82,7 @@ class Graph:
 
 
 class NoDiagram(LookupError):
-    """The exercise has no diagram (the 'application' exercises, for now)."""
+    """The exercise has no diagram (a name that is not a graded exercise)."""
 
 
 # --------------------------------------------------------------------------- text
@@ -157,6 +157,7 @@ class Dims:
         self.m = dims.get("m")
         self.activation = dims.get("activation")
         self.lr = dims.get("lr")
+        self.iterations = dims.get("iterations")
 
     @property
     def L(self):
@@ -551,6 +552,117 @@ def _l_model_backward(dims, lang, symbolic=False):
     return b.graph(_title("L_model_backward", dims), note_band=True)
 
 
+def _param_shapes(dims, prefix=""):
+    """'W1 (4, 6) … b2 (1, 4)': the first and last parameter (or gradient) with their shapes."""
+    L = dims.L
+    first, last = f"{prefix}W1 {dims.W(1)}", f"{prefix}b{L} {dims.b(L)}"
+    return f"{first}, {last}" if L == 1 else f"{first} … {last}"
+
+
+def _recorded(n):
+    """The iterations whose cost is kept (every 100th and the last), shortened for a label."""
+    if n is None:
+        return "i = 0, 100, …, n−1"
+    kept = [i for i in range(n) if i % 100 == 0 or i == n - 1]
+    shown = kept if len(kept) <= 4 else kept[:2] + ["…"] + kept[-1:]
+    return "i = " + ", ".join(map(str, shown))
+
+
+def _training_model(exercise, dims, lang):
+    """The training loop: layers_dims → init → [forward → cost → backward → update]
+    (a clockwise cycle, update → forward labelled × num_iterations) → costs → result."""
+    b = _Builder(lang)
+    two = exercise == "two_layer_model"
+    n = dims.iterations
+    lr = f"{dims.lr:g}" if dims.lr is not None else "α"
+    if two:
+        init_call = "initialize_parameters\n(" + ", ".join(dims.n(l) for l in range(3)) + ")"
+        fw_call, bw_call = "linear_activation_forward ×2", "linear_activation_backward ×2"
+    else:
+        layer_dims = "[" + ", ".join(dims.n(l) for l in range(dims.L + 1)) + "]" if dims.L else "layers_dims"
+        init_call = f"initialize_parameters_deep_scaled\n({layer_dims})"
+        fw_call, bw_call = "L_model_forward", "L_model_backward"
+    labels = {
+        "init": init_call,
+        "forward": b.tr("前向传播", "forward") + "\n" + fw_call,
+        "cost": b.tr("代价", "cost") + "\ncompute_cost",
+        "backward": b.tr("反向传播", "backward") + "\n" + bw_call,
+        "update": b.tr("更新参数", "update") + f"\nupdate_parameters, α = {lr}",
+        "costs": "costs\n" + b.tr("每 100 次迭代 + 最后一次", "every 100 iterations + last", "\n"),
+    }
+    params_label, grads_label = _param_shapes(dims), _param_shapes(dims, "d")
+    loop_name = f"× {n}" if n is not None else "×"
+    loop_label = "num_iterations"
+    cost_name, cost_label = "cost", _recorded(n)
+    w = {k: box(v)[0] for k, v in labels.items()}
+    # Columns: init | forward, update | cost, backward | costs.
+    widths = [w["init"], max(w["forward"], w["update"]), max(w["cost"], w["backward"]), w["costs"]]
+    gaps = [_gap("parameters", params_label), _gap("AL", dims.shape(1, dims.cols()), "grads", grads_label, least=0.9),
+            _gap(cost_name, cost_label)]
+    xs = _row(widths, gaps)
+    y_in, y_top, y_bot, y_res = 3.15, 2.2, 0.95, 0.0
+    # The loop's tinted background, behind its four steps.
+    x0, x1 = xs[1] - widths[1] / 2 - 0.15, xs[2] + widths[2] / 2 + 0.15
+    hb = max(box(labels[k])[1] for k in ("forward", "update"))
+    b.node("loop", "", "group", (x0 + x1) / 2, (y_top + y_bot) / 2, w=x1 - x0, h=y_top - y_bot + hb + 0.3)
+    b.node("init", labels["init"], "op", xs[0], y_top, checkable=True)
+    b.node("forward", labels["forward"], "op", xs[1], y_top, w=widths[1], checkable=True)
+    b.node("cost", labels["cost"], "cost", xs[2], y_top, w=widths[2], checkable=True)
+    b.node("backward", labels["backward"], "op", xs[2], y_bot, w=widths[2], checkable=True)
+    b.node("update", labels["update"], "op", xs[1], y_bot, w=widths[1], checkable=True)
+    b.node("costs", labels["costs"], "data", xs[3], y_top, checkable=True)
+    result = b.tr("返回", "return") + " (parameters, costs)"
+    rx0, rx1 = xs[1] - widths[1] / 2, xs[3] + widths[3] / 2
+    b.node("result", result, "dict", (rx0 + rx1) / 2, y_res, w=max(rx1 - rx0, box(result)[0]), checkable=True)
+    b.node("layers_dims", "layers_dims", "data", xs[0], y_in)
+    b.node("X", "X", "data", xs[1], y_in, minw=0.5)
+    b.node("Y", "Y", "data", xs[2], y_in, minw=0.5)
+    b.edge("_layers_dims", "init")
+    b.edge("_X", "forward", dims.act(0))
+    b.edge("_Y", "cost", dims.shape(1, dims.cols()))
+    b.edge("init", "forward", params_label, name="parameters")
+    b.edge("forward", "cost", dims.shape(1, dims.cols()), name="AL")
+    b.edge("cost", "backward", "AL, Y, caches")
+    b.edge("backward", "update", grads_label, name="grads", side="below")
+    b.edge("update", "forward", loop_label, name=loop_name, side="right")
+    b.edge("cost", "costs", cost_label, name=cost_name)
+    b.edge("update", "result", params_label, name="parameters", side="right")
+    k = len([i for i in range(n) if i % 100 == 0 or i == n - 1]) if n is not None else None
+    b.edge("costs", "result", f"len {k}" if k is not None else "list", side="right")
+    return b.graph(_title(exercise, dims, f"learning_rate = {lr}" + (f", num_iterations = {n}" if n else "")),
+                   note_band=True)
+
+
+def _predict(dims, lang):
+    """X → forward (parameters from above) → AL → threshold → p → accuracy (y from above) → printed."""
+    b = _Builder(lang)
+    row = dims.shape(1, dims.cols())
+    labels = {"forward": b.tr("前向传播", "forward") + "\nL_model_forward",
+              "threshold": b.tr("阈值", "threshold") + "\np = (AL > 0.5)",
+              "accuracy": b.tr("准确率", "accuracy") + "\nmean(p == y)"}
+    printed = 'print("Accuracy: " …)'
+    params_label = _param_shapes(dims)
+    widths = [box("X", minw=0.5)[0]] + [box(v)[0] for v in labels.values()] + [box(printed)[0]]
+    # The parameters' shapes sit beside a vertical edge: the forward column must hold them.
+    widths[1] = max(widths[1], text_width(params_label, SMALL_PT) + 0.1)
+    gaps = [_gap("X", dims.act(0)), _gap("AL", row), _gap("p", row), _gap("accuracy", "()")]
+    xs = _row(widths, gaps)
+    y, y_top = 1.25, 2.35
+    b.node("X", "X", "data", xs[0], y, minw=0.5)
+    for (id_, lab), x, w in zip(labels.items(), xs[1:4], widths[1:4]):
+        b.node(id_, lab, "cost" if id_ == "accuracy" else "op", x, y, w=w, checkable=True)
+    b.node("parameters", "parameters", "param", xs[1], y_top)
+    b.node("y", "y", "data", xs[3], y_top, minw=0.5)
+    b.node("printed", printed, "data", xs[4], y)
+    b.edge("_X", "forward", dims.act(0), name="X")
+    b.edge("_parameters", "forward", params_label)
+    b.edge("forward", "threshold", row, name="AL")
+    b.edge("threshold", "accuracy", row, name="p")
+    b.edge("_y", "accuracy", row)
+    b.edge("accuracy", "_printed", "()", name="accuracy")
+    return b.graph(_title("predict", dims), note_band=True)
+
+
 _BUILDERS = {
     "initialize_parameters": lambda d, lang: _initialisers("initialize_parameters", d, lang),
     "initialize_parameters_deep": lambda d, lang: _initialisers("initialize_parameters_deep", d, lang),
@@ -562,6 +674,9 @@ _BUILDERS = {
     "linear_activation_backward": _linear_activation_backward,
     "L_model_backward": _l_model_backward,
     "update_parameters": _update_parameters,
+    "two_layer_model": lambda d, lang: _training_model("two_layer_model", d, lang),
+    "L_layer_model": lambda d, lang: _training_model("L_layer_model", d, lang),
+    "predict": _predict,
 }
 EXERCISES = tuple(_BUILDERS)
 
