@@ -555,7 +555,8 @@ def _l_model_backward(dims, lang, symbolic=False):
 def _param_shapes(dims, prefix=""):
     """'W1 (4, 6) … b2 (1, 4)': the first and last parameter (or gradient) with their shapes."""
     L = dims.L
-    first, last = f"{prefix}W1 {dims.W(1)}", f"{prefix}b{L} {dims.b(L)}"
+    last = f"{prefix}b{L} {dims.b(L)}" if L is not None else f"{prefix}b[L] {dims.b('L')}"
+    first = f"{prefix}W1 {dims.W(1)}"
     return f"{first}, {last}" if L == 1 else f"{first} … {last}"
 
 
@@ -587,7 +588,7 @@ def _training_model(exercise, dims, lang):
         "forward": b.tr("前向传播", "forward") + "\n" + fw_call,
         "cost": b.tr("代价", "cost") + "\ncompute_cost",
         "backward": b.tr("反向传播", "backward") + "\n" + bw_call,
-        "update": b.tr("更新参数", "update") + f"\nupdate_parameters, α = {lr}",
+        "update": b.tr("更新参数", "update") + "\nupdate_parameters" + (f", α = {lr}" if dims.lr is not None else ""),
         "costs": "costs\n" + b.tr("每 100 次迭代 + 最后一次", "every 100 iterations + last", "\n"),
     }
     params_label, grads_label = _param_shapes(dims), _param_shapes(dims, "d")
@@ -598,7 +599,7 @@ def _training_model(exercise, dims, lang):
     # Columns: init | forward, update | cost, backward | costs.
     widths = [w["init"], max(w["forward"], w["update"]), max(w["cost"], w["backward"]), w["costs"]]
     gaps = [_gap("parameters", params_label), _gap("AL", dims.shape(1, dims.cols()), "grads", grads_label, least=0.9),
-            _gap(cost_name, cost_label)]
+            _gap(cost_name, cost_label) + 0.15]   # + room for the cost box's badge
     xs = _row(widths, gaps)
     y_in, y_top, y_bot, y_res = 3.15, 2.2, 0.95, 0.0
     # The loop's tinted background, behind its four steps.
