@@ -55,7 +55,8 @@ def failure_note(finding, lang):
     elif finding.hint == "timeout":
         text = f"timeout {params.get('seconds', '')} s"
     else:
-        text = finding.hint
+        # the failure's own sentence (first line), in the report's language
+        text = _short((finding.text or finding.hint).splitlines()[0], 70)
     return f"{finding.step}: {text}"
 
 
