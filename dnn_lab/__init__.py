@@ -1,10 +1,9 @@
 """dnn_lab — build a deep neural network step by step, with Check buttons.
 
-Kept light: importing this module loads numpy only.  The widget (ipywidgets),
+Kept light: importing this module loads the message catalog only (not even numpy).  The widget (ipywidgets),
 the diagrams (matplotlib) and the server extension (jupyter_server) are
 imported when first used.
 """
-from . import progress  # callable module: dnn_lab.progress() shows the ten exercises' last results
 from .messages import get_language, set_language
 
 __version__ = "0.1.0"
@@ -24,3 +23,11 @@ def run_checks(exercise, fn, lang=None, **kwargs):
 
 def _jupyter_server_extension_points():
     return [{"module": "dnn_lab.server"}]
+
+
+def __getattr__(name):
+    # dnn_lab.progress() — the callable progress module — is imported on first use only.
+    if name == "progress":
+        import importlib
+        return importlib.import_module(".progress", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,40 +1,98 @@
 """Loading a student's graded functions from a notebook file without running
-the rest of it (demos, test cells): used by ``dnn-lab check`` and Part 2."""
+the rest of it (demos, check cells, top-level calls): used by ``dnn-lab check``
+and by Part 2's :func:`dnn_lab.app.load_part1`."""
+import ast
 import copy
 
 import numpy as np
 
+from . import helpers
 
-def graded_cells(nb):
-    """Code cells that hold graded functions: nbgrader solution cells, or
-    (for notebooks that lost their metadata) cells defining a known exercise."""
-    from .checks import ALL_EXERCISES
-    cells = []
+# Cells never run (their code calls the functions or grades them).
+SKIPPED_ROLES = ("setup", "demo", "check")
+# What runs from a function cell: definitions only, never calls or prints.
+KEPT_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
+
+
+def defines(source, names):
+    """Which of ``names`` are defined at the top level of ``source``."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {n for n in names if f"def {n}(" in source}
+    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in names}
+
+
+def function_cells(nb, names):
+    """(cell number, cell) of the cells holding the graded functions ``names``:
+    nbgrader ``grade_id`` in ``names``, or a code cell that defines one of them and
+    is not a setup/demo/check cell (notebooks that lost their metadata)."""
+    out = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type != "code":
+            continue
+        grader = cell.metadata.get("nbgrader", {})
+        role = cell.metadata.get("dnn_lab", {}).get("role")
+        if grader.get("grade_id") in names:
+            out.append((number, cell))
+        elif role not in SKIPPED_ROLES and not grader.get("grade") and defines(cell.source, names):
+            out.append((number, cell))
+    return out
+
+
+def _imports(nb):
+    """Top-level import statements of every code cell (the student may have
+    imported a module in a cell of their own)."""
+    out = []
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution") or any(f"def {name}(" in cell.source for name in ALL_EXERCISES):
-            cells.append(cell)
-    return cells
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        out += [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return out
 
 
-def load_functions(path, namespace=None):
-    """Execute the graded cells of the notebook at ``path`` in a fresh namespace
-    (numpy, copy and the provided helpers preloaded) and return it.  A cell that
-    fails to execute is skipped: its functions are then missing, which the
-    checks report as not implemented."""
+def base_namespace(module_name="__student__"):
+    """What the setup cell gives the functions: numpy, copy and the provided helpers."""
+    ns = {"np": np, "copy": copy, "__name__": module_name, "__builtins__": __builtins__}
+    ns.update({name: getattr(helpers, name) for name in helpers.HELPERS})
+    return ns
+
+
+def execute_functions(nb, names, filename="notebook.ipynb", module_name="__student__"):
+    """Run the definitions (def, class, import) of the function cells in a fresh
+    namespace.  Returns ``(namespace, cell_errors)``; a cell that fails is
+    reported, and its functions are then missing."""
+    base = base_namespace(module_name)
+    ns = dict(base)
+    for node in _imports(nb):
+        try:
+            exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec"), ns)
+        except Exception:  # noqa: BLE001 - a module only the notebook's folder has; the base namespace covers it
+            continue
+    ns.update(base)  # an import above must not shadow numpy, copy or the provided helpers
+    errors = []
+    for number, cell in function_cells(nb, names):
+        try:
+            tree = ast.parse(cell.source, filename=f"{filename}, cell {number}")
+        except SyntaxError as exc:
+            errors.append((number, f"SyntaxError: {exc.msg} (line {exc.lineno})"))
+            continue
+        kept = [node for node in tree.body if isinstance(node, KEPT_STATEMENTS)]
+        try:
+            exec(compile(ast.Module(body=kept, type_ignores=[]), f"{filename}, cell {number}", "exec"), ns)
+        except Exception as exc:  # noqa: BLE001 - reported to the student
+            errors.append((number, f"{type(exc).__name__}: {exc}"))
+    return ns, errors
+
+
+def load_functions(path, names=None):
+    """The namespace of the graded functions defined in the notebook at ``path``."""
     import nbformat
 
-    from . import helpers
+    from .checks import ALL_EXERCISES
     nb = nbformat.read(str(path), as_version=4)
-    ns = {"np": np, "copy": copy, "__name__": "__student__"}
-    ns.update({name: getattr(helpers, name) for name in helpers.HELPERS})
-    if namespace:
-        ns.update(namespace)
-    for cell in graded_cells(nb):
-        try:
-            exec(compile(cell.source, f"<{path}>", "exec"), ns)
-        except Exception:  # noqa: BLE001 - reported later as a missing function
-            continue
-    return ns
+    return execute_functions(nb, names or ALL_EXERCISES, filename=str(path))[0]

@@ -151,10 +151,6 @@ class StaticProgress(ShownOnce):
     def refresh(self):
         self.outputs = bundles(self.lang, self.path)
 
-    def show(self):
-        self._display_again()
-        self._mark_shown()
-
     def _display_again(self):
         from .render.display import publish
         publish(self.outputs)

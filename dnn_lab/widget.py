@@ -252,10 +252,6 @@ class CheckWidget(ShownOnce, widgets.VBox):
                 break
         return data
 
-    def show(self):
-        self._display_again()
-        self._mark_shown()
-
     def _display_again(self):
         publish([bundle(self._repr_mimebundle_())])
 
@@ -268,10 +264,6 @@ class StaticCheck(ShownOnce):
         self.exercise = exercise
         self.report, self.diagram_states = feedback.report, feedback.diagram_states
         self.error, self.outputs = feedback.error, list(feedback.outputs)
-
-    def show(self):
-        self._display_again()
-        self._mark_shown()
 
     def _display_again(self):
         with quiet():
@@ -339,10 +331,6 @@ class ProgressWidget(ShownOnce, widgets.VBox):
         data = super()._repr_mimebundle_(**kwargs)
         data.update({k: v for k, v in self.output.outputs[0]["data"].items()})
         return data
-
-    def show(self):
-        self._display_again()
-        self._mark_shown()
 
     def _display_again(self):
         publish([bundle(self._repr_mimebundle_())])

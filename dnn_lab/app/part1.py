@@ -23,16 +23,13 @@ Where it looks, in order (the first existing file wins):
 
 No solution is ever loaded from dnn_lab: the functions come from the student's file.
 """
-import ast
-import copy
 import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 
-from .. import helpers
+from .. import loader
 from ..checks.registry import ASSIGNMENTS
 from ..messages import get_language, t, t_short
 
@@ -40,10 +37,6 @@ PART1 = "step_by_step"
 FUNCTIONS = ASSIGNMENTS[PART1]
 NOTEBOOK = f"{PART1}.ipynb"
 NBGRADER_ROOTS = ("autograded", "submitted", "feedback")
-# Cells the loader never runs (their code calls the functions or grades them).
-SKIPPED_ROLES = ("setup", "demo", "check")
-# What runs from a function cell: definitions only, never calls or prints.
-KEPT_STATEMENTS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
 
 
 class Part1Error(Exception):
@@ -193,78 +186,10 @@ def find_notebook(path=None, start=None, lang=None):
 # ---- reading the functions ------------------------------------------------------------------
 
 
-def _defines(source):
-    """Names of the ten functions defined at the top level of ``source``."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return {n for n in FUNCTIONS if f"def {n}(" in source}
-    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in FUNCTIONS}
-
-
-def function_cells(nb):
-    """(cell number, cell) of the cells holding the graded functions: nbgrader
-    ``grade_id`` in the ten names, or a code cell that defines one of them and
-    is not a setup/demo/check cell."""
-    out = []
-    for number, cell in enumerate(nb.cells, start=1):
-        if cell.cell_type != "code":
-            continue
-        grader = cell.metadata.get("nbgrader", {})
-        role = cell.metadata.get("dnn_lab", {}).get("role")
-        if grader.get("grade_id") in FUNCTIONS:
-            out.append((number, cell))
-        elif role not in SKIPPED_ROLES and not grader.get("grade") and _defines(cell.source):
-            out.append((number, cell))
-    return out
-
-
-def _imports(nb):
-    """Top-level import statements of every code cell (the student may have
-    imported a module in a cell of their own)."""
-    out = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        out += [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    return out
-
-
-def base_namespace():
-    """What Part 1's setup cell gives the functions: numpy, copy and the helpers."""
-    ns = {"np": np, "copy": copy, "__name__": "step_by_step", "__builtins__": __builtins__}
-    ns.update({name: getattr(helpers, name) for name in helpers.HELPERS})
-    return ns
-
-
-def execute_functions(nb, filename="step_by_step.ipynb"):
-    """Run the definitions (def, class, import) of the function cells in a fresh
-    namespace.  Returns ``(namespace, cell_errors)``."""
-    base = base_namespace()
-    ns = dict(base)
-    for node in _imports(nb):
-        try:
-            exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec"), ns)
-        except Exception:  # noqa: BLE001 - a module only Part 1's folder has; the base namespace covers it
-            continue
-    ns.update(base)  # an import above must not shadow numpy, copy or the provided helpers
-    errors = []
-    for number, cell in function_cells(nb):
-        try:
-            tree = ast.parse(cell.source, filename=f"{filename}, cell {number}")
-        except SyntaxError as exc:
-            errors.append((number, f"SyntaxError: {exc.msg} (line {exc.lineno})"))
-            continue
-        kept = [node for node in tree.body if isinstance(node, KEPT_STATEMENTS)]
-        try:
-            exec(compile(ast.Module(body=kept, type_ignores=[]), f"{filename}, cell {number}", "exec"), ns)
-        except Exception as exc:  # noqa: BLE001 - reported to the student
-            errors.append((number, f"{type(exc).__name__}: {exc}"))
-    return ns, errors
+def execute_functions(nb, filename=NOTEBOOK):
+    """The ten functions' definitions of the notebook, run in a fresh namespace
+    (see :func:`dnn_lab.loader.execute_functions`): ``(namespace, cell_errors)``."""
+    return loader.execute_functions(nb, FUNCTIONS, filename, module_name=PART1)
 
 
 def load_part1(path=None, *, lang=None, check=True, strict=False, quiet=False, start=None):

@@ -31,7 +31,7 @@ on a tiny data set, so a whole check takes a few tens of milliseconds.
 import numpy as np
 
 from .compare import as_number_array, close, summarize, type_name
-from .engine import Case, Exercise, StopCase
+from .engine import Case, Exercise
 
 INIT_NAMES = ("initialize_parameters", "initialize_parameters_deep", "initialize_parameters_deep_scaled")
 FORWARD_NAMES = ("L_model_forward", "linear_activation_forward")

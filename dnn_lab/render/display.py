@@ -64,5 +64,10 @@ class ShownOnce:
         self._mark_shown()
         self._display_again()
 
+    def show(self):
+        """Display again (e.g. in a later cell) and remember that it was shown."""
+        self._display_again()
+        self._mark_shown()
+
     def _display_again(self):
         raise NotImplementedError

@@ -23,7 +23,7 @@ from tornado import web
 from . import URL_PREFIX
 from .actions import ActionError, fresh_copy, list_assignments, progress, repair_at
 from .page import render_page
-from .texts import TEXTS, text
+from ..messages import MESSAGES, t_short
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -53,7 +53,7 @@ class PageHandler(_Base, JupyterHandler):
 class ApiHandler(_Base, APIHandler):
     def send_error_json(self, code, status, detail=""):
         self.set_status(status)
-        message = text(f"error.{code}", "both") if f"error.{code}" in TEXTS else code
+        message = t_short(f"page.error.{code}", "both") if f"page.error.{code}" in MESSAGES else code
         self.finish(json.dumps({"error": code, "message": message, "detail": detail}, ensure_ascii=False))
 
     async def run(self, fn, *args, **kwargs):

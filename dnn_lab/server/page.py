@@ -7,7 +7,10 @@ English or both.  The script calls the JSON API with Jupyter's XSRF token.
 import json
 from html import escape
 
-from .texts import TEXTS
+from ..messages import MESSAGES
+
+# The page's slice of the one message catalog (ids "page.<key>"), keyed by <key> for the page's script.
+TEXTS = {key[len("page."):]: entry for key, entry in MESSAGES.items() if key.startswith("page.")}
 
 CSS = """
 :root { --ok:#1a7f37; --bad:#cf222e; --muted:#57606a; --line:#d0d7de; --accent:#0969da; }
