@@ -15,11 +15,14 @@ CONFIG_TEMPLATE = '''\
 # Generate the student version:   nbgrader generate_assignment step_by_step
 # Grade submissions:              nbgrader autograde step_by_step
 # Feedback:                       nbgrader generate_feedback step_by_step
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
-    CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions,
-    ComputeChecksums, IncludeHeaderFooter, InstantiateTests, LockCells, SaveCells,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions,
+    ComputeChecksums, GetGrades, IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, SaveAutoGrades,
+    SaveCells,
 )
 
+from dnn_lab.grading.nbgrader import DnnLabGrader, HideHiddenTests, SandboxedExecute
 from dnn_lab.nbgrader_lang import LanguagePreprocessor
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -39,13 +42,21 @@ c.GenerateAssignment.preprocessors = [
 c.ClearSolutions.code_stub = {{"python": {stub!r}}}
 c.ClearSolutions.text_stub = "请在这里写下你的答案。 / YOUR ANSWER HERE"
 
-# Autograding: generous per-cell timeout; a kernel that hangs is reported, not fatal.
-c.Execute.timeout = 120
+# Autograding: grades come from the submitted source, computed outside the student's kernel
+# in a sandbox (DnnLabGrader); the kernel run (SandboxedExecute) only gives the student's own
+# cells their outputs for the feedback, sandboxed and with a tight limit per cell.
+c.Autograde.autograde_preprocessors = [
+    SandboxedExecute, DnnLabGrader, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.DnnLabGrader.timeout = 10           # seconds per exercise (and per cell in the kernel run)
+c.DnnLabGrader.memory_limit = "2GiB"  # address space of the sandboxed process
+c.DnnLabGrader.isolate = True         # grade each exercise with reference versions of what it calls
+c.Execute.timeout = 10
 c.Execute.interrupt_on_timeout = True
 
-# Harmless numpy warnings on stderr must not zero a correct answer.
-c.IgnorePattern.enabled = True
-c.IgnorePattern.pattern = r"(Runtime|Deprecation|Future|User)Warning"
+# Feedback: check reports, never the hidden tests.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
 '''
 
 

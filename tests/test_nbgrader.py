@@ -37,7 +37,7 @@ def test_course_init_writes_a_complete_course(tmp_path):
     course = course_init(tmp_path / "c", "zh")
     config = (course / "nbgrader_config.py").read_text()
     for needle in ('"zh"', "# YOUR CODE STARTS HERE", "# YOUR CODE ENDS HERE", "c.Execute.timeout",
-                   "LanguagePreprocessor", "IgnorePattern.pattern"):
+                   "LanguagePreprocessor", "DnnLabGrader"):
         assert needle in config
     for name in ("step_by_step.ipynb", "dnn_utils.py", "testCases.py", "public_tests.py"):
         assert (course / "source" / "step_by_step" / name).is_file()
