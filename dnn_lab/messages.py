@@ -89,6 +89,30 @@ MESSAGES = {
         "zh": "（提醒）函数内部有 print 输出。检查仍然通过，但提交前请删除调试用的 print。",
         "en": "(Warning) The function prints output. The check still passes, but remove debugging prints before submitting.",
     },
+    "hint.wrong_layer_input": {
+        "zh": "这一层自己的计算没错，但它收到的输入不对。第 l 层前向要用上一层的输出 A_prev = A[l-1]（第 1 层是 X），反向要用 grads['dA' + str(l)] 和 caches[l-1]。看看这一行传进去的是哪个变量。",
+        "en": "This layer computes correctly, but it was handed the wrong input. Going forward, layer l takes the previous layer's output A_prev = A[l-1] (X for layer 1); going backward it takes grads['dA' + str(l)] and caches[l-1]. Look at what this call passes in.",
+    },
+    "hint.undefined_name": {
+        "zh": "用到了一个此处不存在的名字——多半是拼写错误、中途改了变量名，或调用了不存在的函数。用提示的名字，或在使用前先给它赋值。",
+        "en": "A name is used that does not exist at that point — usually a typo, a variable renamed halfway, or a helper that does not exist. Use the suggested name, or assign the variable before using it.",
+    },
+    "hint.loop_variable_scope": {
+        "zh": "循环变量（例如 l）在循环外被使用：循环开始前它还不存在；循环一次都不执行时（例如 L = 1）它永远不会被赋值。在循环外用 L 来写下标，例如 caches[L-1]、'W' + str(L)。",
+        "en": "A loop variable (such as l) is used outside its loop: before the loop it does not exist yet, and when the loop runs zero times (L = 1, say) it is never set. Outside the loop, index with L: caches[L-1], 'W' + str(L).",
+    },
+    "hint.partly_implemented": {
+        "zh": "函数只完成了一部分：还有一个分支或代码块仍是模板（raise NotImplementedError 或 pass）。每一对 YOUR CODE STARTS HERE / ENDS HERE 之间都要写代码，sigmoid 与 relu 两个分支都要写。",
+        "en": "The function is only partly written: one branch or block is still the template (raise NotImplementedError or pass). Fill in every YOUR CODE STARTS HERE / ENDS HERE region — both the sigmoid and the relu branch.",
+    },
+    "hint.missing_term": {
+        "zh": "公式少了一项。交叉熵有两项：Y·log(AL) 和 (1−Y)·log(1−AL)；dAL 也有两项：Y/AL 和 (1−Y)/(1−AL)。两项都要写上。",
+        "en": "A term of the formula is missing. The cross-entropy has two terms, Y·log(AL) and (1−Y)·log(1−AL); dAL has two as well, Y/AL and (1−Y)/(1−AL). Write both.",
+    },
+    "hint.extra_1_over_m": {
+        "zh": "结果是期望值的 1/m：多除了一次 m。只有 dW 和 db 带 1/m（各一次）；dA_prev = Wᵀ·dZ、dAL、Z 和 A 都不除以 m。",
+        "en": "The result is 1/m of the expected value: there is one division by m too many. Only dW and db carry 1/m (once each); dA_prev = Wᵀ·dZ, dAL, Z and A are not divided by m.",
+    },
     # ---- failure lines ------------------------------------------------------
     "msg.not_implemented": {
         "zh": "`{fn}` 返回了 None（还是未完成的模板）。",
@@ -209,6 +233,62 @@ MESSAGES = {
     "msg.unreadable_value": {
         "zh": "返回值的结构出乎意料，检查器无法读取（{error}）。对照函数说明里的返回结构。",
         "en": "The returned value has a structure the checker cannot read ({error}). Compare it with the return structure in the docstring.",
+    },
+    "msg.exception_in": {
+        "zh": "`{where}`（由 `{fn}` 调用）在第 {line} 行出错：{exc_type}: {exc_msg}\n    {code}",
+        "en": "`{where}` (called by `{fn}`) raised {exc_type} at line {line}: {exc_msg}\n    {code}",
+    },
+    "msg.exception_helper": {
+        "zh": "提供的函数 `{helper}` 出错：{exc_type}: {exc_msg}。它是由 `{where}` 第 {line} 行调用的，传进去的参数不对：\n    {code}",
+        "en": "The provided function `{helper}` raised {exc_type}: {exc_msg}. It was called by `{where}` at line {line} with arguments it cannot use:\n    {code}",
+    },
+    "msg.layer_got_instead": {
+        "zh": "第 {layer} 层的 {what} 收到的是 {got}，应当是 {expected}。",
+        "en": "Layer {layer} received {got} as its {what}, instead of {expected}.",
+    },
+    "msg.key_misplaced": {
+        "zh": "{what} 的值存到了 {got} 里，应当存在 {expected}。",
+        "en": "The value of {what} is stored under {got}; it belongs under {expected}.",
+    },
+    "msg.key_missing": {
+        "zh": "`{where}` 第 {line} 行读取的键 {key} 不存在，应当用 {expected}：\n    {code}",
+        "en": "`{where}` line {line} reads the key {key}, which is not there; the key to use is {expected}:\n    {code}",
+    },
+    "msg.key_missing_plain": {
+        "zh": "`{where}` 第 {line} 行读取的键 {key} 在那时还不存在：\n    {code}",
+        "en": "`{where}` line {line} reads the key {key}, which does not exist at that point:\n    {code}",
+    },
+    "msg.undefined_name": {
+        "zh": "`{where}` 第 {line} 行用到的 `{name}` 在此处没有定义：\n    {code}",
+        "en": "`{where}` line {line} uses `{name}`, which is not defined there:\n    {code}",
+    },
+    "msg.undefined_name_suggest": {
+        "zh": "`{where}` 第 {line} 行用到的 `{name}` 在此处没有定义——是不是想写 `{suggestion}`？\n    {code}",
+        "en": "`{where}` line {line} uses `{name}`, which is not defined there — did you mean `{suggestion}`?\n    {code}",
+    },
+    "msg.uses_missing_global": {
+        "zh": "`{where}` 第 {line} 行读取笔记本变量 `{name}`；评分时它不存在。改用函数参数。\n    {code}",
+        "en": "`{where}` line {line} reads the notebook variable `{name}`, which does not exist where the function is graded. Use the function's arguments instead.\n    {code}",
+    },
+    "msg.loop_variable_scope": {
+        "zh": "`{where}` 第 {line} 行在循环外使用了第 {loop_line} 行那个循环的变量 `{name}`（循环前它还不存在；循环一次都不执行时它没有值）：\n    {code}",
+        "en": "`{where}` line {line} uses `{name}`, the variable of the loop at line {loop_line}, outside that loop (it does not exist before the loop, and has no value when the loop runs zero times):\n    {code}",
+    },
+    "msg.partly_implemented": {
+        "zh": "`{where}`：{block} 这一部分（第 {line} 行）还是模板，其余部分已经写好。把它补上。",
+        "en": "`{where}`: the part under {block} (line {line}) is still the template; the rest is written. Fill it in.",
+    },
+    "msg.missing_term": {
+        "zh": "{what}：少了 {term} 这一项。",
+        "en": "{what}: the {term} term is missing.",
+    },
+    "msg.missing_cost_term": {
+        "zh": "{what}：只算了交叉熵两项中的一项（代码里只有一次 log）。",
+        "en": "{what}: only one of the two cross-entropy terms is computed (the code takes log once).",
+    },
+    "msg.extra_1_over_m": {
+        "zh": "{what}：结果是期望值的 1/{m}（m = {m}）——多除了一次 m。",
+        "en": "{what}: the result is 1/{m} of the expected value (m = {m}) — divided by m once too often.",
     },
     # ---- Part 2 (application): hints, failure lines, helpers' labels ------------
     "hint.cost_not_decreasing": {

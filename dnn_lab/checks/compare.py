@@ -60,13 +60,15 @@ def summarize(value, limit=6):
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def diagnose(got, expected, what, *, m=None, is_sum=False, variants=()):
+def diagnose(got, expected, what, *, m=None, is_sum=False, variants=(), extra_m=None):
     """Compare ``got`` with ``expected`` (an ndarray).
 
     ``m``: the number of examples, to recognise a missing 1/m.  ``is_sum``: the
     value is a per-row sum like db of shape (n, 1), to recognise a lost
     keepdims or a wrong axis.  ``variants``: ``(array, hint, message_id,
-    params)`` for recorded wrong answers (e.g. the other activation).
+    params)`` for recorded wrong answers (e.g. the other activation).  ``extra_m``:
+    the number of examples for a value that has no 1/m (dA_prev), to recognise
+    one division too many (``m`` also checks that, for values that have one).
     """
     expected = np.asarray(expected)
     arr = as_number_array(got)
@@ -96,6 +98,9 @@ def diagnose(got, expected, what, *, m=None, is_sum=False, variants=()):
         return "sign_error", "msg.sign_error", base
     if m and m > 1 and nonzero and close(arr, expected * m):
         return "forgot_1_over_m", "msg.forgot_1_over_m", {**base, "m": m}
+    over = m or extra_m
+    if over and over > 1 and nonzero and close(arr, expected / over):
+        return "extra_1_over_m", "msg.extra_1_over_m", {**base, "m": over}
     if expected.ndim == 2 and expected.shape[0] == expected.shape[1] and close(arr, expected.T):
         shapes = {**base, "expected": tuple(expected.shape), "got": tuple(arr.shape)}
         return "transposed", "msg.transposed", shapes

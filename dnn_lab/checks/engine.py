@@ -61,6 +61,7 @@ class Context:
         self.findings = []
         self.visited = []
         self.error_hint = None
+        self.fn = None  # the student's function (or the grader's stand-in for it)
 
     # -- recording ------------------------------------------------------
     def visit(self, step):
@@ -89,11 +90,11 @@ class Context:
     def exp(self, key):
         return self.expected[key]
 
-    def array(self, step, what, got, key, *, m=None, is_sum=False, variants=()):
+    def array(self, step, what, got, key, *, m=None, is_sum=False, variants=(), extra_m=None):
         """Compare ``got`` with expected ``key``; record a finding; True when equal."""
         self.visit(step)
         expected = self.expected[key] if isinstance(key, str) else key
-        found = compare.diagnose(got, expected, what, m=m, is_sum=is_sum, variants=variants)
+        found = compare.diagnose(got, expected, what, m=m, is_sum=is_sum, variants=variants, extra_m=extra_m)
         if found is None:
             return True
         hint, message_id, params = found
@@ -162,26 +163,13 @@ def _error_hint(ctx, error):
 
 
 def _report_error(ctx, steps):
-    """Record an exception.  An index past the last layer is a ``loop_bounds``; else,
-    when the exercise can name the cause (e.g. a layer got the wrong input, seen by a
-    spy), that finding comes first and lends the exception its hint."""
-    ex, e = ctx.exercise, ctx.call.error
-    ctx.error_hint = _error_hint(ctx, e)
-    before = len(ctx.findings)
-    if ctx.error_hint == "exception" and ex.explain_error:
-        try:
-            ex.explain_error(ctx)
-        except StopCase:
-            pass
-        except Exception:  # noqa: BLE001 - an explanation is a bonus; the exception is still reported
-            del ctx.findings[before:]
-    causes = [f for f in ctx.findings[before:] if not f.warning]
-    if causes:
-        step, hint = causes[0].step, causes[0].hint
-    else:
-        hint = ctx.error_hint
-        step = (ex.error_step(ctx) if ex.error_step else None) or _step_from_line(e["code"], steps) or steps[0]
-    ctx.fail(step, hint, "msg.exception", exc_type=e["type"], exc_msg=e["message"], line=e["line"], code=e["code"])
+    """Record an exception.  An index past the last layer is a ``loop_bounds``; a
+    KeyError, NameError, loop variable or stub left halfway gets its own hint
+    (``checks/diagnosis.py``); when the exercise can name an earlier cause (a layer got
+    the wrong input, seen by a spy; a wrong value in the failing frame), that finding
+    comes first, in computation order, and lends the exception its hint."""
+    from .diagnosis import report_error
+    report_error(ctx, steps, _error_hint(ctx, ctx.call.error), StopCase)
 
 
 _INPUTS = {}
@@ -203,13 +191,16 @@ def run_case(ex, case, fn, timeout):
     args = case_inputs(ex, case)
     call = call_student(fn, args, ex.arg_names, timeout=timeout, spy=ex.spy)
     ctx = Context(ex, case, args, call, expected_for(ex.assignment, ex.name, case.id))
+    ctx.fn = fn
     stop_after = False
     first = steps[0]
     if call.timed_out:
         ctx.fail(first, "timeout", "msg.timeout", seconds=f"{timeout:g}")
         stop_after = True
     elif call.not_implemented:
-        ctx.fail(first, "not_implemented", "msg.not_implemented_raised")
+        from .diagnosis import partly_implemented
+        if not partly_implemented(ctx, steps):
+            ctx.fail(first, "not_implemented", "msg.not_implemented_raised")
         stop_after = True
     elif call.error is not None:
         _report_error(ctx, steps)

@@ -4,9 +4,10 @@ from dataclasses import dataclass, field
 
 # Most specific first: the order in which hints are listed in a report.
 HINT_ORDER = (
-    "not_implemented", "timeout", "uses_globals", "mutates_inputs",
-    "transposed", "forgot_1_over_m", "missing_keepdims", "wrong_sum_axis",
-    "sign_error", "cost_not_scalar", "wrong_activation", "wrong_init_scale",
+    "not_implemented", "partly_implemented", "timeout", "uses_globals", "mutates_inputs",
+    "transposed", "forgot_1_over_m", "extra_1_over_m", "missing_keepdims", "wrong_sum_axis",
+    "sign_error", "missing_term", "cost_not_scalar", "wrong_activation", "wrong_init_scale",
+    "wrong_layer_input", "loop_variable_scope", "undefined_name",
     "loop_bounds", "wrong_keys",
     "cost_not_decreasing", "wrong_cost_interval", "wrong_initializer", "wrong_return_structure",
     "wrong_threshold", "accuracy_not_mean",

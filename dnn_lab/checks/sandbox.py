@@ -13,6 +13,7 @@ import functools
 import io
 import linecache
 import os
+import re
 import signal
 import threading
 import time
@@ -42,6 +43,8 @@ class Call:
     spied: dict = field(default_factory=dict)     # name -> [(args, kwargs, result)], calls that returned
     spy_raised: tuple | None = None               # (name, args, kwargs) of a spied call that raised
     seconds: float = 0.0
+    error_locals: dict | None = None   # plain-data variables of the function when it raised
+    stub: dict | None = None           # where NotImplementedError was raised: describe_error()
 
 
 # ---- comparing nested structures -------------------------------------------
@@ -118,31 +121,127 @@ def global_data_reads(fn):
 
 _OWN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _NUMPY_DIR = os.path.dirname(os.path.abspath(np.__file__))
+_HELPERS = os.path.join(_OWN_DIR, "helpers.py")
 
 
-def _student_frame(tb):
-    """The innermost traceback entry in student code (not numpy, not dnn_lab)."""
-    found = None
+def _is_student(fname):
+    return not (fname.startswith(_OWN_DIR) or fname.startswith(_NUMPY_DIR) or fname.startswith("<frozen"))
+
+
+def _student_frames(tb):
+    """Traceback entries in student code (not numpy, not dnn_lab), outermost first."""
+    found = []
     while tb is not None:
-        fname = tb.tb_frame.f_code.co_filename
-        if not (fname.startswith(_OWN_DIR) or fname.startswith(_NUMPY_DIR) or fname.startswith("<frozen")):
-            found = tb
+        if _is_student(tb.tb_frame.f_code.co_filename):
+            found.append(tb)
         tb = tb.tb_next
     return found
 
 
+def _student_frame(tb):
+    """The innermost traceback entry in student code (not numpy, not dnn_lab)."""
+    frames = _student_frames(tb)
+    return frames[-1] if frames else None
+
+
+def _helper_below(entry):
+    """The provided helper (dnn_lab/helpers.py) the student's line called when it raised."""
+    tb = entry.tb_next
+    while tb is not None:
+        if os.path.abspath(tb.tb_frame.f_code.co_filename) == _HELPERS:
+            return tb.tb_frame.f_code.co_name
+        tb = tb.tb_next
+    return None
+
+
+_PLAIN = (str, int, float, bool, type(None), np.ndarray)
+
+
+def plain(value, depth=0):
+    """``value`` if it is plain data (numbers, str, arrays, and lists/tuples/dicts of
+    them), else a marker; used to carry a failing frame's variables across processes."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, _PLAIN):
+        return value
+    if depth < 4 and isinstance(value, (list, tuple)) and len(value) <= 64:
+        items = [plain(v, depth + 1) for v in value]
+        return items if isinstance(value, list) else tuple(items)
+    if depth < 4 and isinstance(value, dict) and len(value) <= 64:
+        return {k: plain(v, depth + 1) for k, v in value.items() if isinstance(k, (str, int))}
+    return _OPAQUE
+
+
+_OPAQUE = "<not data>"
+
+
+def frame_variables(entry):
+    """The plain-data local variables of a traceback entry's frame."""
+    out = {}
+    for name, value in entry.tb_frame.f_locals.items():
+        v = plain(value)
+        if v is not _OPAQUE:
+            out[name] = v
+    return out
+
+
+def _name_error_facts(exc, entry):
+    """For a NameError: the name, a near-miss of it, and the loop that binds it, if any."""
+    from . import source
+    name = getattr(exc, "name", None)
+    if not name:
+        match = re.search(r"'(\w+)'", str(exc))
+        name = match.group(1) if match else None
+    if not name or entry is None:
+        return {}
+    code = entry.tb_frame.f_code
+    facts = {"name": name}
+    loop = source.loop_variables(code).get(name)
+    if loop:
+        facts["loop"] = list(loop)
+    tools = [k for k, v in entry.tb_frame.f_globals.items() if callable(v) and not isinstance(v, type)]
+    candidates = list(code.co_varnames) + list(code.co_cellvars) + list(code.co_freevars) + tools
+    suggestion = source.near_miss(name, candidates)
+    if suggestion:
+        facts["suggestion"] = suggestion
+    facts["local"] = name in code.co_varnames
+    return facts
+
+
 def describe_error(exc):
-    entry = _student_frame(exc.__traceback__)
-    line, code = "?", ""
+    """The exception as plain data: type, message, line and code of the innermost
+    student frame, the function that line is in (``where``), the provided helper it
+    called when that raised (``helper``), and for a NameError what the name is."""
+    frames = _student_frames(exc.__traceback__)
+    entry = frames[-1] if frames else None
+    line, code, where, helper = "?", "", None, None
     if entry is not None:
         line = entry.tb_lineno
         code = linecache.getline(entry.tb_frame.f_code.co_filename, line).strip()
+        where = entry.tb_frame.f_code.co_name
+        helper = _helper_below(entry)
     message = str(exc)
     if len(message) > 300:
         message = message[:300] + "…"
     key = exc.args[0] if isinstance(exc, KeyError) and len(exc.args) == 1 else None
-    return {"type": type(exc).__name__, "message": message, "line": line, "code": code,
-            "key": key if isinstance(key, (str, int)) else None}
+    described = {"type": type(exc).__name__, "message": message, "line": line, "code": code,
+                 "key": key if isinstance(key, (str, int)) else None, "where": where, "helper": helper,
+                 "depth": len(frames)}
+    if isinstance(exc, NameError):
+        described.update(_name_error_facts(exc, entry))
+    if entry is not None and isinstance(exc, (NameError, NotImplementedError)):
+        from . import source
+        found = source.stub_blocks(entry.tb_frame.f_code)
+        if found is not None:
+            described["stubs"], described["implemented"] = found
+    return described
+
+
+def error_variables(exc):
+    """The local variables (plain data) of the outermost student frame — the checked
+    function — when ``exc`` was raised."""
+    frames = _student_frames(exc.__traceback__)
+    return frame_variables(frames[0]) if frames else {}
 
 
 # ---- time limit ---------------------------------------------------------------
@@ -253,10 +352,12 @@ def call_student(fn, args, arg_names, *, timeout=10.0, spy=()):
     if exc is not None:
         if isinstance(exc, NotImplementedError):
             call.not_implemented = True
+            call.stub = describe_error(exc)
         elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
             call.error = {"type": type(exc).__name__, "message": str(exc), "line": "?", "code": ""}
         else:
             call.error = describe_error(exc)
+            call.error_locals = error_variables(exc)
         return call
     call.returned = True
     for name, before, after in zip(arg_names, args, working):
