@@ -41,20 +41,8 @@ def _figures(args, rest):
 
 
 def _check(args, rest):
-    from .loader import load_functions
-    from .checks import ALL_EXERCISES, run_checks
-    from .render.text import render_text
-    namespace = load_functions(args.notebook)
-    names = [args.exercise] if args.exercise else [n for n in ALL_EXERCISES if n in namespace]
-    if not names:
-        print(f"dnn-lab: no graded functions found in {args.notebook}", file=sys.stderr)
-        return 2
-    failed = 0
-    for name in names:
-        report = run_checks(name, namespace.get(name), lang=args.lang)
-        print(render_text(report, lang=args.lang))
-        failed += not report.passed
-    return 1 if failed else 0
+    from .check_cli import main as check_main  # its own parser: every argument explained in --help
+    return check_main(rest)
 
 
 def _dev(args, rest):
@@ -80,10 +68,7 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     lab = sub.add_parser("lab", help="prepare a workspace and start JupyterLab", add_help=False)
     lab.set_defaults(func=_lab)
-    chk = sub.add_parser("check", help="run the public checks on the functions of a notebook")
-    chk.add_argument("notebook")
-    chk.add_argument("--exercise")
-    chk.add_argument("--lang", choices=["zh", "en", "both"], default=None)
+    chk = sub.add_parser("check", help="run the public checks on the functions of a notebook", add_help=False)
     chk.set_defaults(func=_check)
     course = sub.add_parser("course", help="instructor commands")
     csub = course.add_subparsers(dest="course_command", required=True)
@@ -105,6 +90,8 @@ def main(argv=None):
     parser = build_parser()
     if argv[:1] == ["lab"]:
         return _lab(None, argv[1:])
+    if argv[:1] == ["check"]:
+        return _check(None, argv[1:])
     args, rest = parser.parse_known_args(argv)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")

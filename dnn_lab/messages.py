@@ -477,6 +477,58 @@ MESSAGES = {
         "en": "{passed} of {total} exercises passed",
     },
     "ui.last_checked": {"zh": "最近检查", "en": "last checked"},
+    # ---- the student's lab: versions, Run All, grouped feedback (issue 10) ---
+    "ui.not_implemented_yet": {"zh": "○ `{fn}` 还没有实现。", "en": "○ `{fn}` is not implemented yet."},
+    "ui.stub_not_implemented": {
+        "zh": "`{fn}` 还没有实现，跳过这一步",
+        "en": "`{fn}` is not implemented yet; skipping this step",
+    },
+    "ui.found_in": {
+        "zh": "出现在：{steps}；{n} 个用例（{cases}）",
+        "en": "found in: {steps}; {n} case(s) ({cases})",
+    },
+    "ui.show_details": {"zh": "详情：每个用例", "en": "details: each case"},
+    "ui.version": {
+        "zh": "检查的版本：In [{count}]，{time} 运行",
+        "en": "checked the version run in In [{count}] at {time}",
+    },
+    "ui.version_count": {"zh": "检查的版本：In [{count}]", "en": "checked the version run in In [{count}]"},
+    "ui.version_untracked": {
+        "zh": "检查的版本：当前名为 `{fn}` 的函数（不是由单元格运行定义的）",
+        "en": "checked the function now called `{fn}` (not defined by a cell run)",
+    },
+    "ui.checked_at": {"zh": "检查于 {time}", "en": "checked at {time}"},
+    "msg.cell_failed": {
+        "zh": "定义 `{fn}` 的单元格最近一次运行（In [{count}]）失败：{exc_type}: {exc_msg}（第 {line} 行）。"
+              "检查的是这次运行，而不是旧的函数：请修正后重新运行该单元格。",
+        "en": "The last run of the cell that defines `{fn}` (In [{count}]) failed: {exc_type}: {exc_msg} "
+              "(line {line}). The Check reports that run, not the old function: fix it and run the cell again.",
+    },
+    "ui.not_connected": {
+        "zh": "⚠ 这个按钮没有连接到内核（内核已重启，或 notebook 是重新打开的）：请重新运行本单元格（Shift+Enter）。",
+        "en": "⚠ This button is not connected to a kernel (the kernel restarted, or the notebook was reopened): "
+              "run this cell again (Shift+Enter).",
+    },
+    "ui.time_limit": {"zh": "时间限制：每个用例 {seconds} 秒", "en": "time limit: {seconds} s per case"},
+    # ---- dnn-lab check (dnn_lab/check_cli.py) -------------------------------
+    "cli.check.missing": {"zh": "找不到文件 {path}", "en": "no such file: {path}"},
+    "cli.check.is_dir": {"zh": "{path} 是文件夹，请给出 .ipynb 文件", "en": "{path} is a folder; give a .ipynb file"},
+    "cli.check.unreadable": {"zh": "无法读取 {path}（{error}）", "en": "cannot read {path} ({error})"},
+    "cli.check.bad_json": {
+        "zh": "{path} 不是有效的 JSON（第 {line} 行附近损坏）",
+        "en": "{path} is not valid JSON (broken near line {line})",
+    },
+    "cli.check.not_notebook": {"zh": "{path} 不是 Jupyter notebook", "en": "{path} is not a Jupyter notebook"},
+    "cli.check.unknown_exercise": {
+        "zh": "没有名为 {name} 的练习（可选：{known}）",
+        "en": "there is no exercise called {name} (known: {known})",
+    },
+    "cli.check.no_functions": {
+        "zh": "{path} 中没有找到需要完成的函数",
+        "en": "no graded functions found in {path}",
+    },
+    "cli.check.cell_error": {"zh": "单元格 {cell} 无法运行：{error}", "en": "cell {cell} does not run: {error}"},
+    "cli.check.summary": {"zh": "{passed}/{total} 个函数通过", "en": "{passed}/{total} functions passed"},
     # ---- the /dnn-lab page (dnn_lab/server); page.error.<code> explains each refusal ----
     'page.title': {"zh": 'DNN Lab 实验室', "en": 'DNN Lab'},
     'page.subtitle': {"zh": '一步一步搭建深度神经网络：作业、修复与进度', "en": 'Build a deep neural network step by step: assignments, repair and progress'},

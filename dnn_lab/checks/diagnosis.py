@@ -1,0 +1,180 @@
+"""Turning an exception (or a stub reached halfway) into a diagnosis a teacher would give.
+
+The sandbox describes the exception as plain data (``sandbox.describe_error``: the
+innermost student line, the function it is in, the provided helper it called, for a
+NameError the name, a near-miss and the loop binding it, the stub blocks still left);
+this module picks the hint and the message, lets the exercise look for an earlier
+cause (its ``explain_error``, e.g. a layer that received the wrong input, or the
+failing frame's own variables), and blames the first wrong step in computation order.
+"""
+import re
+
+from .sandbox import is_data
+from .source import near_miss
+
+# Variables the notebook's demo cells define: a function that reads one works in the
+# notebook and raises NameError where it is graded.
+NOTEBOOK_NAMES = frozenset({"parameters", "grads"})
+
+_LAYER_KEY = re.compile(r"^d?[WbA]\d+$")
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w\s,\[\]'\"+()]*?)\s*=[^=]")
+
+
+def fn_name(ctx):
+    return getattr(ctx.fn, "__name__", None) or ctx.exercise.name
+
+
+def specific_hint(ctx, error):
+    """The hint an exception deserves beyond ``exception``, or None."""
+    kind = error["type"]
+    if kind in ("NameError", "UnboundLocalError") and error.get("name"):
+        if error.get("loop"):
+            return "loop_variable_scope"
+        if error.get("implemented") and error.get("stubs"):
+            return "partly_implemented"
+        if not error.get("local") and _notebook_variable(ctx, error["name"]):
+            return "uses_globals"
+        return "undefined_name"
+    if kind == "KeyError" and isinstance(error.get("key"), str):
+        return "wrong_keys"
+    return None
+
+
+def _notebook_variable(ctx, name):
+    if name in NOTEBOOK_NAMES or name.startswith("t_"):
+        return True
+    namespace = getattr(ctx.fn, "__globals__", None) or {}
+    return name in namespace and is_data(namespace[name])
+
+
+def _step_in_code(code, steps):
+    """A step id written on the failing line: assigned first, else mentioned (``assert db.shape …``)."""
+    match = _ASSIGNED.match(code or "")
+    if match:
+        for name in re.findall(r"[A-Za-z_]\w*", match.group(1)):
+            if name in steps:
+                return name
+    for name in re.findall(r"[A-Za-z_]\w*", code or ""):
+        if name in steps:
+            return name
+    return None
+
+
+def report_error(ctx, steps, first_hint, stop_case):
+    """Record an exception: its own finding, after any earlier cause the exercise finds."""
+    ex, e = ctx.exercise, ctx.call.error
+    hint = first_hint if first_hint != "exception" else (specific_hint(ctx, e) or "exception")
+    ctx.error_hint = hint
+    before = len(ctx.findings)
+    if hint != "loop_bounds" and ex.explain_error:
+        try:
+            ex.explain_error(ctx)
+        except stop_case:
+            pass
+        except Exception:  # noqa: BLE001 - an explanation is a bonus; the exception is still reported
+            del ctx.findings[before:]
+    order = {s: i for i, s in enumerate(steps)}
+    causes = sorted((f for f in ctx.findings[before:] if not f.warning), key=lambda f: order.get(f.step, len(order)))
+    if causes:
+        message_id, params = plain_message(ctx, e)
+        ctx.fail(causes[0].step, causes[0].hint, message_id, **params)
+        return
+    named = e.get("name") if e.get("name") in steps else None
+    step = (named or (ex.error_step(ctx) if ex.error_step else None)
+            or _step_in_code(e["code"], steps) or steps[0])
+    message_id, params = message(ctx, e, hint)
+    ctx.fail(step, hint, message_id, **params)
+
+
+def plain_message(ctx, e):
+    """msg.exception, or the variants naming the called function / provided helper that raised."""
+    base = {"exc_type": e["type"], "exc_msg": e["message"], "line": e["line"], "code": e["code"]}
+    where = e.get("where")
+    if e.get("helper") and where:
+        return "msg.exception_helper", {**base, "helper": e["helper"], "where": where}
+    if where and where != fn_name(ctx) and e.get("depth", 1) > 1:
+        return "msg.exception_in", {**base, "where": where}
+    return "msg.exception", base
+
+
+def message(ctx, e, hint):
+    where = e.get("where") or fn_name(ctx)
+    at = {"where": where, "line": e["line"], "code": e["code"]}
+    name = e.get("name")
+    if hint == "wrong_keys" and e["type"] == "KeyError":
+        expected = expected_key(ctx, e["key"])
+        if expected:
+            return "msg.key_missing", {**at, "key": repr(e["key"]), "expected": repr(expected)}
+        return "msg.key_missing_plain", {**at, "key": repr(e["key"])}
+    if hint == "undefined_name":
+        if e.get("suggestion"):
+            return "msg.undefined_name_suggest", {**at, "name": name, "suggestion": e["suggestion"]}
+        return "msg.undefined_name", {**at, "name": name}
+    if hint == "uses_globals" and name:
+        return "msg.uses_missing_global", {**at, "name": name}
+    if hint == "loop_variable_scope":
+        return "msg.loop_variable_scope", {**at, "name": name, "loop_line": e["loop"][0]}
+    if hint == "partly_implemented":
+        return partly_message(e, where)
+    return plain_message(ctx, e)
+
+
+def expected_key(ctx, key):
+    """The key a student most likely meant: present in a dict argument (or among the
+    expected layer keys), e.g. 'w1' → 'W1', grads['W1'] → 'dW1'."""
+    keys = [k for a in ctx.args if isinstance(a, dict) for k in a if isinstance(k, str)]
+    keys += [k for k in ctx.expected if isinstance(k, str) and _LAYER_KEY.match(k)]
+    if key in keys:
+        # It exists — in another dict: the same name with or without the leading d.
+        other = "d" + key if "d" + key in keys else (key[1:] if key.startswith("d") and key[1:] in keys else None)
+        return other
+    return near_miss(key, keys)
+
+
+def _block(stub):
+    kind, text = stub.get("kind"), stub.get("text")
+    if kind == "if":
+        return f"`if {text}`"
+    if kind == "else":
+        return f"`else` (`if {text}`)"
+    if kind == "for":
+        return f"`{text}`"
+    return f"`# {text}`" if text else "`# YOUR CODE STARTS HERE`"
+
+
+def partly_message(e, where):
+    stubs = e.get("stubs") or []
+    line = e.get("line")
+    numeric = isinstance(line, int)
+    before = [s for s in stubs if numeric and s["line"] <= line]
+    stub = max(before, key=lambda s: s["line"]) if before else (stubs[0] if stubs else {"line": line})
+    return "msg.partly_implemented", {"where": where, "block": _block(stub), "line": stub.get("line", line)}
+
+
+def partly_implemented(ctx, steps):
+    """Record ``partly_implemented`` when a NotImplementedError comes from one stub left in
+    otherwise written code; False when the function is simply not implemented."""
+    stub = ctx.call.stub or {}
+    own = stub.get("where") in (None, fn_name(ctx))
+    if not ((stub.get("implemented") and stub.get("stubs")) or (own and any(ctx.call.spied.values()))):
+        return False
+    ctx.error_hint = "partly_implemented"
+    ex = ctx.exercise
+    step = (ex.error_step(ctx) if ex.error_step else None) or steps[0]
+    message_id, params = partly_message(stub, stub.get("where") or fn_name(ctx))
+    ctx.fail(step, "partly_implemented", message_id, **params)
+    return True
+
+
+def check_locals(ctx, items):
+    """Explain an exception by the variables the function had computed when it raised
+    (its own ``assert`` on a value, a crash after a wrong value): ``items`` are
+    ``(step, names, key, kwargs)`` in computation order; the first local among
+    ``names`` is compared with expected ``key`` like a returned value."""
+    local = ctx.call.error_locals or {}
+    for step, names, key, kwargs in items:
+        for name in names:
+            value = local.get(name)
+            if value is not None and not isinstance(value, str):
+                ctx.array(step, name, value, key, **kwargs)
+                break
