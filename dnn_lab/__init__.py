@@ -21,6 +21,13 @@ def run_checks(exercise, fn, lang=None, **kwargs):
     return _run(exercise, fn, lang=lang, **kwargs)
 
 
+def _install_kernel_hooks():
+    # In a notebook kernel (IPython already loaded): record which cell run defines each
+    # function, and let Run All pass the unimplemented stubs (dnn_lab.kernel; stdlib only).
+    from .kernel import install_if_interactive
+    install_if_interactive()
+
+
 def _jupyter_server_extension_points():
     return [{"module": "dnn_lab.server"}]
 
@@ -31,3 +38,6 @@ def __getattr__(name):
         import importlib
         return importlib.import_module(".progress", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_install_kernel_hooks()

@@ -9,7 +9,9 @@ The file (read by the server page)::
                                        "hints": ["forgot_1_over_m"], "time": "2024-…+00:00"}}}
 
 Light on purpose: ipywidgets and IPython are imported inside :func:`show` only,
-because ``public_tests`` records through this module.
+because ``public_tests`` records through this module.  The live view
+(:class:`ProgressWidget`, made on first use) lives here too: this module never
+imports ``dnn_lab.widget`` (which imports it).
 """
 import json
 import os
@@ -120,8 +122,7 @@ def show(lang=None, path=None):
     if grading():
         view = StaticProgress(lang=lang, path=path)
     else:
-        from .widget import ProgressWidget
-        view = ProgressWidget(lang=lang, path=path)
+        view = progress_widget_class()(lang=lang, path=path)
         _LIVE.add(view)
     view.show()
     return view
@@ -154,6 +155,44 @@ class StaticProgress(ShownOnce):
     def _display_again(self):
         from .render.display import publish
         publish(self.outputs)
+
+
+_WIDGET_CLASS = []
+
+
+def progress_widget_class():
+    """``ProgressWidget(lang, path)``: all exercises with their last result, refreshed by
+    :func:`record`; built on first use, so that importing this module loads no ipywidgets."""
+    if _WIDGET_CLASS:
+        return _WIDGET_CLASS[0]
+    import ipywidgets as widgets
+
+    from .render.display import bundle, publish
+
+    class ProgressWidget(ShownOnce, widgets.VBox):
+        def __init__(self, lang=None, path=None):
+            self.lang, self.path = lang, path
+            self.output = widgets.Output()
+            super().__init__([self.output])
+            self.refresh()
+
+        def refresh(self):
+            self.output.outputs = tuple(bundles(self.lang, self.path))
+
+        @property
+        def states(self):
+            return dict(self.output.outputs[0]["metadata"]["dnn_lab"]["states"])
+
+        def _repr_mimebundle_(self, **kwargs):
+            data = super()._repr_mimebundle_(**kwargs)
+            data.update(dict(self.output.outputs[0]["data"].items()))
+            return data
+
+        def _display_again(self):
+            publish([bundle(self._repr_mimebundle_())])
+
+    _WIDGET_CLASS.append(ProgressWidget)
+    return ProgressWidget
 
 
 class _CallableModule(types.ModuleType):

@@ -1,21 +1,30 @@
 """The 检查 Check button (SPEC §4): ``dnn_lab.check("linear_backward")``.
 
-A click looks the function up again in the notebook (``__main__``), runs
-:func:`dnn_lab.checks.run_checks`, records the result (``dnn_lab.progress``) and
-puts the feedback into the widget's ``Output`` as plain ``display_data``
-outputs — text + HTML of the report, then the diagram PNG — so the result also
-shows where no kernel runs (saved widget state, exported notebooks).  Outputs
-are assigned, never printed inside ``with output:``, so no exception can be
-swallowed by an ``Output`` context.
+A click looks the function up again in the notebook (``__main__``) and asks
+:mod:`dnn_lab.kernel` which cell run defined it: when that run failed (a
+SyntaxError, an exception) the result *is* that failure; otherwise
+:func:`dnn_lab.checks.run_checks` checks the function.  Every result names the
+version it checked (``In [n]`` and the time).  The result is recorded
+(``dnn_lab.progress``) and put into the widget's ``Output`` as plain
+``display_data`` outputs — text + HTML of the report, then the diagram PNG — so
+it also shows where no kernel runs (saved widget state, exported notebooks).
+Outputs are assigned, never printed inside ``with output:``, so no exception
+can be swallowed by an ``Output`` context.  A note, shown only by CSS when the
+front end marks the widget disconnected (kernel restarted, notebook reopened),
+says to run the cell again.
 
-Under nbgrader (``NBGRADER_EXECUTION``) :func:`check` shows the same outputs
-as static output, without a widget, and never raises.
+Under nbgrader (``NBGRADER_EXECUTION``): ``autograde`` — one static line, the
+student's function is not called (grades are computed outside the kernel);
+``validate`` (or any other value) — the checks run, static text + HTML, and a
+failure raises :class:`CheckFailed` (an AssertionError with a short message).
+Nothing is written to stderr.
 
 This is the module that imports ipywidgets; ``dnn_lab`` imports it on first use.
 """
 import contextlib
 import io
 import json
+import os
 import sys
 import time
 import traceback
@@ -25,17 +34,16 @@ from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
-from .checks import ALL_EXERCISES, DEFAULT_TIMEOUT, run_checks
+from . import kernel
+from .checks import ALL_EXERCISES, DEFAULT_TIMEOUT, get_exercise, run_checks
+from .checks.report import FAILED, NOT_REACHED, CaseResult, Finding, Report
 from .messages import LANGS, get_language, t, t_short
-from .progress import bundles as progress_bundles
 from .progress import record as record_progress
+from .public_tests import CheckFailed
 from .render import render_html, render_text
+from .render._model import state_of, texts
 from .render.display import ShownOnce, bundle, grading, png_bundle, publish
 from .render.html import esc, rich
-
-# The result shown right when the widget appears must not keep a cell busy for
-# the full time limit when the function hangs; a click uses the full limit.
-INITIAL_TIMEOUT = 2.0
 
 
 def button_label(lang=None):
@@ -79,6 +87,49 @@ def lookup(name, fallback=None):
     return value if callable(value) else fallback
 
 
+# ---- which version is checked ------------------------------------------------------------
+
+
+def version_of(name, fn, lang):
+    """``(text tuple, data)`` naming the version checked: the cell run (``In [n]``, time)
+    that defined the function now in the notebook, else "the function now called …"."""
+    d = kernel.definition(name)
+    code = getattr(fn, "__code__", None)
+    if d is None or (d.ok and d.code is not None and code is not d.code):
+        return texts("ui.version_untracked", lang, fn=name), {"count": None, "time": None, "tracked": False}
+    when = d.time.strftime("%H:%M:%S") if d.time else None
+    data = {"count": d.count, "time": d.time.isoformat(timespec="seconds") if d.time else None,
+            "tracked": True, "ok": d.ok}
+    if when:
+        return texts("ui.version", lang, count=d.count, time=when), data
+    return texts("ui.version_count", lang, count=d.count), data
+
+
+def failed_run_report(name, d, lang):
+    """The report of a function whose defining cell's last run failed: that failure,
+    at the first step of the first case; nothing else was checked."""
+    ex = get_exercise(name)
+    first = ex.cases[0]
+    steps = ex.steps(first)
+    params = {"count": d.count, "exc_type": d.error.get("type", "Error"),
+              "exc_msg": d.error.get("message", ""), "line": d.error.get("line") or "?"}
+    f = Finding(case=first.id, step=steps[0], message_id="msg.cell_failed", hint="exception", params=params,
+                text=t("msg.cell_failed", lang, fn=name, **params))
+    cases = [CaseResult(first.id, first.about, False,
+                        {s: FAILED if i == 0 else NOT_REACHED for i, s in enumerate(steps)}, (f,))]
+    cases += [CaseResult(c.id, c.about, False, {s: NOT_REACHED for s in ex.steps(c)}) for c in ex.cases[1:]]
+    return Report(exercise=name, lang=lang, passed=False, failed_step=steps[0], hints=["exception"],
+                  failures=[f], warnings=[], cases=cases, step_states=dict(cases[0].steps), dims=dict(first.dims))
+
+
+def check_now(name, fn, lang, timeout):
+    """The report for the version on screen (as far as the kernel can tell)."""
+    d = kernel.definition(name)
+    if d is not None and not d.ok:
+        return failed_run_report(name, d, lang)
+    return run_checks(name, fn, lang=lang, timeout=timeout)
+
+
 # ---- one run: checks, progress, rendered outputs ---------------------------------------
 
 
@@ -88,12 +139,15 @@ class Feedback:
     diagram_states: dict = field(default_factory=dict)
     outputs: list = field(default_factory=list)
     error: BaseException | None = None
+    version: dict = field(default_factory=dict)
+    version_text: tuple = ()
 
 
-def report_bundle(report, lang):
-    return bundle({"text/plain": render_text(report, lang), "text/html": render_html(report, lang)},
-                  kind="report", exercise=report.exercise, passed=report.passed,
-                  failed_step=report.failed_step, hints=list(report.hints))
+def report_bundle(report, lang, version_text=(), version=None):
+    return bundle({"text/plain": render_text(report, lang, version=version_text),
+                   "text/html": render_html(report, lang, version=version_text)},
+                  kind="report", exercise=report.exercise, passed=report.passed, state=state_of(report),
+                  failed_step=report.failed_step, hints=list(report.hints), version=dict(version or {}))
 
 
 def error_bundle(exc, lang):
@@ -158,17 +212,22 @@ def quiet():
         yield
 
 
-def run_feedback(name, fallback, lang, timeout, *, record=True):
-    """Look the function up, check it, record it, render it.  Errors of the
-    diagram renderer become an error output after the report; other internal
-    errors propagate to the caller, which shows them."""
+def run_feedback(name, fallback, lang, timeout, *, record=True, diagram=True):
+    """Look the function up, check it (or report its cell's failed run), record it,
+    render it.  Errors of the diagram renderer become an error output after the
+    report; other internal errors propagate to the caller, which shows them."""
     fn = lookup(name, fallback)
-    if fn is None:
+    d = kernel.definition(name)
+    if fn is None and (d is None or d.ok):
         return Feedback(outputs=[missing_bundle(name, lang)])
-    report = run_checks(name, fn, lang=lang, timeout=timeout)
+    report = check_now(name, fn, lang, timeout)
+    version_text, version = version_of(name, fn, lang)
     if record:
         record_progress(report)
-    fb = Feedback(report=report, outputs=[report_bundle(report, lang)])
+    fb = Feedback(report=report, outputs=[report_bundle(report, lang, version_text, version)],
+                  version=version, version_text=version_text)
+    if not diagram:
+        return fb
     try:
         drawn = render_diagram(report, lang)
         if drawn is None:
@@ -185,35 +244,63 @@ def run_feedback(name, fallback, lang, timeout, *, record=True):
 
 # ---- the widget -------------------------------------------------------------------------
 
+_STATUS_COLORS = {"passed": "#1a7f37", "failed": "#cf222e", "not_implemented": "#9a6700", "error": "#cf222e"}
 
-def _status_text(fb, lang, seconds):
+
+def _status(fb, lang, seconds):
+    """(state, text) of the line next to the button."""
     if fb.report is None:
-        return "✗ " + t_short("ui.failed", lang)
-    if fb.report.passed:
+        return "error", "✗ " + t_short("ui.failed", lang)
+    state = state_of(fb.report)
+    if state == "passed":
         text = "✓ " + t_short("ui.passed", lang)
+    elif state == "not_implemented":
+        text = t_short("ui.not_implemented_yet", lang, fn=fb.report.exercise)
     else:
         text = "✗ " + t_short("ui.progress_failed", lang, step=fb.report.failed_step)
-    return f"{text}  ({seconds * 1000:.0f} ms)"
+    return state, f"{text}  ({seconds * 1000:.0f} ms)"
+
+
+def status_html(state, text, version_text=()):
+    color = _STATUS_COLORS.get(state, "#57606a")
+    version = (f' <span class="dnn-lab-version" style="color:#57606a;font-size:12px">'
+               f'{esc(" / ".join(version_text))}</span>') if version_text else ""
+    return (f'<span class="dnn-lab-status" data-state="{esc(state)}" style="color:{color};font-weight:bold">'
+            f'{rich(text)}</span>{version}')
+
+
+def not_connected_html(lang):
+    """Hidden, until the front end marks the widget disconnected (no live kernel behind
+    it): then a CSS rule shows it, so a dead button is never silent."""
+    return ('<style>.dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-not-connected'
+            '{display:block !important}</style>'
+            f'<div class="dnn-lab-not-connected" style="display:none;color:#9a6700;font-weight:bold">'
+            f'{esc(t_short("ui.not_connected", lang))}</div>')
 
 
 class CheckWidget(ShownOnce, widgets.VBox):
-    """``VBox([HBox([button, status]), output])``.  After a click: ``report``
+    """``VBox([HBox([button, status]), note, output])``.  After a click: ``report``
     (the last :class:`~dnn_lab.checks.Report`, or None when the function was
-    missing or the checker failed) and ``diagram_states`` (step id → passed /
-    failed / not_reached, as drawn)."""
+    missing or the checker failed), ``state`` (passed / failed / not_implemented /
+    error / missing), ``version`` (``count``, ``time`` of the checked cell run) and
+    ``diagram_states`` (step id → passed / failed / not_reached, as drawn)."""
 
     def __init__(self, name, fallback=None, lang=None, timeout=DEFAULT_TIMEOUT, *, run_now=True):
         self.exercise, self._fallback, self.lang, self.timeout = name, fallback, lang, timeout
-        self.report, self.diagram_states, self.error = None, {}, None
+        self.report, self.diagram_states, self.error, self.version, self.state = None, {}, None, {}, None
+        lang_now = lang or get_language()
         label = button_label(lang)
+        limit = t_short("ui.time_limit", lang_now, seconds=f"{timeout:g}")
         self.button = widgets.Button(description=label, button_style="primary", icon="check",
-                                     tooltip=f"{label}: {name}")
-        self.status = widgets.Label()
+                                     tooltip=f"{label}: {name} ({limit})")
+        self.status = widgets.HTML()
+        self.note = widgets.HTML(value=not_connected_html(lang_now))
         self.output = widgets.Output()
-        super().__init__([widgets.HBox([self.button, self.status]), self.output])
+        super().__init__([widgets.HBox([self.button, self.status]), self.note, self.output])
+        self.add_class("dnn-lab-check")
         self.button.on_click(self._on_click)
         if run_now:
-            self.run(timeout=min(timeout, INITIAL_TIMEOUT))
+            self.run()
 
     def _on_click(self, _button=None):
         self.run()
@@ -222,19 +309,22 @@ class CheckWidget(ShownOnce, widgets.VBox):
         """What a click does; also called once when the widget is made."""
         lang = self.lang or get_language()
         self.button.disabled = True
-        self.status.value = t_short("ui.checking", lang)
+        self.status.value = status_html("running", t_short("ui.checking", lang))
         started = time.perf_counter()
         try:
-            self.report, self.diagram_states, self.error = None, {}, None
+            self.report, self.diagram_states, self.error, self.version = None, {}, None, {}
             with quiet():
                 fb = run_feedback(self.exercise, self._fallback, lang, timeout or self.timeout)
             self.report, self.diagram_states, self.error = fb.report, fb.diagram_states, fb.error
+            self.version = dict(fb.version)
             self.output.outputs = tuple(fb.outputs)
-            self.status.value = _status_text(fb, lang, time.perf_counter() - started)
+            state, text = _status(fb, lang, time.perf_counter() - started)
+            self.state = state if fb.report is not None else "missing"
+            self.status.value = status_html(state, text, fb.version_text)
         except Exception as exc:  # noqa: BLE001 - the result area is where people look
-            self.error = exc
+            self.error, self.state = exc, "error"
             self.output.outputs = (error_bundle(exc, lang),)
-            self.status.value = "✗ " + t_short("ui.failed", lang)
+            self.status.value = status_html("error", "✗ " + t_short("ui.failed", lang))
         finally:
             self.button.disabled = False
 
@@ -256,6 +346,9 @@ class CheckWidget(ShownOnce, widgets.VBox):
         publish([bundle(self._repr_mimebundle_())])
 
 
+# ---- under nbgrader -------------------------------------------------------------------------
+
+
 class StaticCheck(ShownOnce):
     """What :func:`check` returns under nbgrader: the outputs it displayed, the
     report and the drawn states; no widget, no button."""
@@ -275,22 +368,43 @@ class StaticCheck(ShownOnce):
         return f"<StaticCheck {self.exercise}: {state}>"
 
 
-def static_check(exercise, lang=None, timeout=DEFAULT_TIMEOUT):
-    """Grading mode: display text + HTML + PNG outputs; never raises."""
+def _name_of(exercise):
+    return exercise if isinstance(exercise, str) else getattr(exercise, "__name__", repr(exercise))
+
+
+def graded_outside(exercise, lang=None):
+    """``nbgrader autograde``: one static line; the student's function is not called."""
     if lang not in LANGS:
         lang = get_language()
-    name = exercise if isinstance(exercise, str) else getattr(exercise, "__name__", repr(exercise))
+    name = _name_of(exercise)
+    text = t("ui.graded_outside", lang, fn=name)
+    fb = Feedback(outputs=[bundle({"text/plain": text + "\n", "text/html": f'<div style="color:#57606a">{rich(text)}</div>'},
+                                  kind="graded_outside", exercise=name, message_id="ui.graded_outside")])
+    result = StaticCheck(name, fb)
+    with contextlib.suppress(Exception):
+        result.show()
+    return result
+
+
+def static_check(exercise, lang=None, timeout=DEFAULT_TIMEOUT):
+    """``nbgrader validate`` (and other grading runs): static text + HTML; a failed check
+    or a missing function raises :class:`CheckFailed`; the checker's own errors do not."""
+    if lang not in LANGS:
+        lang = get_language()
+    name = _name_of(exercise)
     try:
         with quiet():
             name, fallback = resolve(exercise, lang)
-            fb = run_feedback(name, fallback, lang, timeout, record=False)
-    except Exception as exc:  # noqa: BLE001 - never break a graded notebook
+            fb = run_feedback(name, fallback, lang, timeout, record=False, diagram=False)
+    except Exception as exc:  # noqa: BLE001 - the checker's own fault never fails a student
         fb = Feedback(outputs=[error_bundle(exc, lang)], error=exc)
     result = StaticCheck(name, fb)
-    try:
+    with contextlib.suppress(Exception):
         result.show()
-    except Exception:  # noqa: BLE001, S110 - never break a graded notebook
-        pass
+    missing = any(o["metadata"].get("dnn_lab", {}).get("kind") == "missing" for o in fb.outputs)
+    if missing or (fb.report is not None and not fb.report.passed):
+        reason = t("ui.function_missing", lang, fn=name) if missing else render_text(fb.report, lang, details=False)
+        raise CheckFailed(reason.strip())
     return result
 
 
@@ -298,39 +412,14 @@ def check(exercise, lang=None, timeout=DEFAULT_TIMEOUT):
     """Show the Check button for ``exercise`` (a name or the function) and return it.
 
     Under nbgrader (``NBGRADER_EXECUTION`` set) show static output instead and
-    return a :class:`StaticCheck`.
+    return a :class:`StaticCheck` (see the module's docstring).
     """
     if grading():
+        if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+            return graded_outside(exercise, lang=lang)
         return static_check(exercise, lang=lang, timeout=timeout)
+    kernel.install()
     name, fallback = resolve(exercise, lang)  # a typo in the name or language is a clear error here
     w = CheckWidget(name, fallback, lang=lang, timeout=timeout)
     w.show()
     return w
-
-
-# ---- the progress view (dnn_lab.progress.show) -----------------------------------------------
-
-
-class ProgressWidget(ShownOnce, widgets.VBox):
-    """All exercises with their last result; ``progress.record`` refreshes it."""
-
-    def __init__(self, lang=None, path=None):
-        self.lang, self.path = lang, path
-        self.output = widgets.Output()
-        super().__init__([self.output])
-        self.refresh()
-
-    def refresh(self):
-        self.output.outputs = tuple(progress_bundles(self.lang, self.path))
-
-    @property
-    def states(self):
-        return dict(self.output.outputs[0]["metadata"]["dnn_lab"]["states"])
-
-    def _repr_mimebundle_(self, **kwargs):
-        data = super()._repr_mimebundle_(**kwargs)
-        data.update({k: v for k, v in self.output.outputs[0]["data"].items()})
-        return data
-
-    def _display_again(self):
-        publish([bundle(self._repr_mimebundle_())])

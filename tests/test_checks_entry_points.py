@@ -6,6 +6,7 @@ import pytest
 from dnn_lab import public_tests
 from dnn_lab.checks import ALL_EXERCISES, EXERCISES, run_checks
 from dnn_lab.messages import t
+from dnn_lab.render._model import first_sentence
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +50,10 @@ def test_wrong_function_raises_assertion_error_naming_step_and_hint(lang):
     text = str(info.value)
     assert (report.failed_step, report.hints[0]) == ("dW", "forgot_1_over_m")
     assert t("ui.failed_at", lang, fn="linear_backward", step="dW", case=report.failed_case) in text
-    assert t("hint.forgot_1_over_m", lang) in text
+    assert first_sentence(t("hint.forgot_1_over_m", lang), lang) in text
     assert report.failures[0].text in text
+    assert isinstance(info.value, public_tests.CheckFailed)
+    assert info.value._render_traceback_()[0].startswith("AssertionError: ")  # IPython shows no frames
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
@@ -58,7 +61,7 @@ def test_stub_raises_assertion_error(exercise, capsys):
     """Does every entry point raise AssertionError (not print a pass line) for an unimplemented stub?"""
     with pytest.raises(AssertionError) as info:
         getattr(public_tests, f"{exercise}_test")(stub, lang="en")
-    assert t("hint.not_implemented", "en") in str(info.value)
+    assert t("ui.not_implemented_yet", "en", fn=exercise) in str(info.value)
     assert t("ui.passed_all", "en", fn=exercise, n=1).split(":")[0] not in capsys.readouterr().out
 
 
@@ -73,3 +76,17 @@ def test_warnings_are_printed_after_the_pass_line(solutions, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == t("ui.passed_all", "en", fn="linear_forward", n=len(report.cases))
     assert out[1:] == ["  ! " + w.text for w in report.warnings] and len(out) > 1
+
+
+def test_one_time_limit_everywhere():
+    """Do the entry points, the widget and `dnn-lab check` share the checks' single time limit?"""
+    import inspect
+
+    from dnn_lab import check_cli, widget
+    from dnn_lab.checks import DEFAULT_TIMEOUT
+    assert DEFAULT_TIMEOUT == 10.0
+    assert inspect.signature(public_tests.linear_forward_test).parameters["timeout"].default == DEFAULT_TIMEOUT
+    assert inspect.signature(widget.check).parameters["timeout"].default == DEFAULT_TIMEOUT
+    assert inspect.signature(widget.CheckWidget).parameters["timeout"].default == DEFAULT_TIMEOUT
+    assert check_cli.build_parser().parse_args(["x.ipynb"]).timeout == DEFAULT_TIMEOUT
+    assert not hasattr(widget, "INITIAL_TIMEOUT")

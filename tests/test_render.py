@@ -19,6 +19,11 @@ def forgets_1_over_m(dZ, cache):
     return W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True) / A_prev.shape[1]
 
 
+def forgets_1_over_m_both(dZ, cache):
+    A_prev, W, _b = cache
+    return W.T @ dZ, dZ @ A_prev.T, dZ.sum(axis=1, keepdims=True)
+
+
 def prints_and_works(dZ, cache):
     A_prev, W, _b = cache
     m = A_prev.shape[1]
@@ -36,15 +41,13 @@ def reports(solutions):
 
 
 def expected_texts(report, lang, text_of):
-    """The catalog texts a rendering of ``report`` in ``lang`` must contain."""
-    fn = report.exercise
-    if report.passed:
-        verdict = t("ui.passed_all", lang, fn=fn, n=len(report.cases))
-    else:
-        verdict = t("ui.failed_at", lang, fn=fn, step=report.failed_step, case=report.failed_case)
-    texts = [verdict] + [t("hint." + h, lang) for h in report.hints]
-    texts += [t(f.message_id, lang, fn=fn, **f.params) for f in report.failures + report.warnings]
-    return [text_of(x) for line in texts for x in line.split("\n")]
+    """The catalog texts a rendering of ``report`` in ``lang`` must contain: the verdict, the first
+    hint's first sentence, the first finding of each distinct problem, the warnings."""
+    from dnn_lab.render._model import build
+    view = build(report, lang)
+    texts = list(view.verdict) + list(view.hint)
+    texts += [line for g in view.groups for line in g.text] + [line for w in view.warnings for line in w]
+    return [text_of(x) for x in texts]
 
 
 def html_text(fragment):
@@ -53,16 +56,19 @@ def html_text(fragment):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", ["pass", "fail", "warn"])
-def test_text_has_verdict_cases_hints_and_warnings(reports, kind, lang):
-    """Does the text rendering carry the verdict, every case id, the hint and warning texts in ``lang``?"""
+def test_text_has_verdict_findings_and_warnings_without_ids(reports, kind, lang):
+    """Does the text rendering carry the verdict, the hint sentence, each distinct problem and the
+    warnings in ``lang``, the case ids in the details of a failure, and no hint id?"""
     report = reports[kind]
     text = render_text(report, lang)
     for piece in expected_texts(report, lang, lambda s: s):
         assert piece in text
-    for case in report.cases:
-        assert case.case in text
     if kind == "fail":
-        assert "forgot_1_over_m" in text and report.failed_step in text
+        for case in report.cases:
+            assert case.case in text
+        assert report.failed_step in text
+    for hint in report.hints:
+        assert hint not in text  # ids are data, not text
     other = {"zh": "en", "en": "zh"}.get(lang)
     if other:  # one language only: the other's verdict is absent
         assert expected_texts(report, other, lambda s: s)[0] not in text
@@ -70,8 +76,9 @@ def test_text_has_verdict_cases_hints_and_warnings(reports, kind, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", ["pass", "fail", "warn"])
-def test_html_has_verdict_cases_hints_and_ids(reports, kind, lang):
-    """Does the HTML carry the verdict, a row per case with its state, hint ids and texts?"""
+def test_html_has_verdict_findings_details_and_ids(reports, kind, lang):
+    """Does the HTML carry the verdict and findings, a details row per case with its state, and the
+    ids only in data- attributes?"""
     report = reports[kind]
     page = render_html(report, lang)
     flat = re.sub(r"</?code>", "", page)
@@ -80,9 +87,61 @@ def test_html_has_verdict_cases_hints_and_ids(reports, kind, lang):
     rows = re.findall(r'<tr data-case="([^"]+)" data-state="([^"]+)"', page)
     assert rows == [(c.case, "passed" if c.passed else ("failed" if c.findings else "not_reached"))
                     for c in report.cases]
-    assert re.findall(r'data-hint="([^"]+)"', page) == list(report.hints)
+    assert re.findall(r'data-hint-text="([^"]+)"', page) == list(report.hints)
     assert f'data-state="{"passed" if report.passed else "failed"}"' in page
     assert f'data-failed-step="{report.failed_step or ""}"' in page
+    assert "<details" in page
+    visible = re.sub(r'<[^>]+>', " ", page)
+    for hint in report.hints:
+        assert hint not in visible
+
+
+def test_findings_are_grouped_one_line_per_problem(solutions):
+    """For a linear_backward that forgot 1/m (dW and db wrong in three cases: six findings), is there
+    one finding line naming both steps and the three cases, rather than six?"""
+    report = run_checks("linear_backward", forgets_1_over_m_both, lang="en")
+    assert len(report.failures) == 6
+    page = render_html(report, "both")
+    groups = re.findall(r'<li class="dnn-lab-finding" data-hint="([^"]+)" data-message-id="([^"]+)"'
+                        r' data-steps="([^"]*)" data-cases="([^"]*)"', page)
+    assert groups == [("forgot_1_over_m", "msg.forgot_1_over_m", "dW db", "reference square wide")]
+    text = render_text(report, "en", details=False)
+    assert text.count(t("msg.forgot_1_over_m", "en", what="dW", m=4)) == 1
+    assert t("msg.forgot_1_over_m", "en", what="db", m=4) not in text
+
+
+def test_both_mode_shows_each_sentence_once_with_english_smaller(reports):
+    """In "both", is each sentence shown once in Chinese and once in English (the English in a
+    smaller line), never the two joined twice?"""
+    report = reports["fail"]
+    page = render_html(report, "both")
+    zh = t("ui.failed_at", "zh", fn=report.exercise, step="dW", case=report.failed_case)
+    en = t("ui.failed_at", "en", fn=report.exercise, step="dW", case=report.failed_case)
+    head = page.split('class="dnn-lab-headline"', 1)[1].split("</div></div>", 1)[0]
+    assert html_text(zh) in re.sub(r"</?code>", "", head) and html_text(en) in re.sub(r"</?code>", "", head)
+    assert re.search(r'font-size:0\.85em[^>]*>' + re.escape(html.escape(en)).replace("`", ""),
+                     re.sub(r"</?code>", "", head))
+
+
+def test_numbers_are_shown_as_numbers():
+    """Is a 0-d array summary shown as its number, and an array as its shape and values?"""
+    from dnn_lab.render._model import pretty
+    assert pretty("ndarray() [0.27978]") == "0.27978"
+    assert pretty("ndarray(3, 1) [-0.14714 -0.11313  -0.13209]") == "shape (3, 1): [-0.14714 -0.11313 -0.13209]"
+    assert pretty("ndarray(4) [1 2 3 4]") == "shape (4,): [1 2 3 4]"
+    assert pretty("dict(W1, b1)") == "dict(W1, b1)"
+
+
+def test_unimplemented_function_is_not_implemented_yet(solutions):
+    """Does a stub read "not implemented yet" (state not_implemented), not "failed at step W1"?"""
+    def stub(*args):
+        raise NotImplementedError
+    report = run_checks("initialize_parameters", stub, lang="en")
+    page = render_html(report, "en")
+    assert 'data-state="not_implemented"' in page
+    text = render_text(report, "en")
+    assert text.startswith(t("ui.not_implemented_yet", "en", fn="initialize_parameters"))
+    assert t("ui.failed_at", "en", fn="initialize_parameters", step="W1", case="reference") not in text
 
 
 def test_html_is_self_contained_and_escaped(reports):

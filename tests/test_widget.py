@@ -397,24 +397,53 @@ def linear_backward(dZ, cache):
 '''
 
 
-def test_grading_mode_shows_static_output_only(shell, monkeypatch, capsys):
-    """With NBGRADER_EXECUTION set, does check() show text + HTML + PNG outputs and no widget,
-    return the report holder, and write nothing to stderr?"""
+def run_cell_result(shell, source):
+    from IPython.utils.capture import capture_output
+    with capture_output() as cap:
+        result = shell.run_cell(source, store_history=True)
+    return result, cap
+
+
+def test_autograde_shows_one_line_and_never_calls_the_function(shell, monkeypatch, capsys):
+    """Under nbgrader autograde, does check() show one static line (no widget, no report),
+    without calling the student's function, and write nothing to stderr?"""
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    run_cell(shell, WRONG_CELL)
+    run_cell(shell, "calls = []\ndef linear_backward(dZ, cache):\n    calls.append(1)\n    return None\n")
     cap = run_cell(shell, "import dnn_lab\nr = dnn_lab.check('linear_backward', lang='both')\nr")
-    data = [o.data for o in cap.outputs]
-    assert [o.metadata["dnn_lab"]["kind"] for o in cap.outputs] == ["report", "diagram"]
-    assert {"text/plain", "text/html"} <= set(data[0]) and "image/png" in data[1]
-    assert not any("application/vnd.jupyter.widget-view+json" in d for d in data)
-    r = shell.user_ns["r"]
-    assert isinstance(r, widget.StaticCheck) and r.report.failed_step == "dW" and r.diagram_states["dW"] == "failed"
+    assert [o.metadata["dnn_lab"]["kind"] for o in cap.outputs] == ["graded_outside"]
+    assert cap.outputs[0].metadata["dnn_lab"]["message_id"] == "ui.graded_outside"
+    assert not any("application/vnd.jupyter.widget-view+json" in o.data for o in cap.outputs)
+    assert shell.user_ns["calls"] == [] and shell.user_ns["r"].report is None
     assert cap.stderr == "" and capsys.readouterr().err == ""
 
 
-def test_grading_mode_never_raises_nor_writes_stderr(shell, monkeypatch, capsys):
-    """Under nbgrader, do an unknown name, a missing function and a noisy, broken renderer
-    all end as outputs, with no exception and nothing on stderr?"""
+def test_validate_runs_the_checks_and_raises_a_short_assertion(shell, monkeypatch, capsys):
+    """Under nbgrader validate, does a wrong function get static text + HTML (no widget, no
+    diagram) and an AssertionError whose shown traceback is the message, not dnn_lab's files?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    run_cell(shell, WRONG_CELL)
+    result, cap = run_cell_result(shell, "import dnn_lab\ndnn_lab.check('linear_backward', lang='en')")
+    assert isinstance(result.error_in_exec, AssertionError)
+    assert [o.metadata["dnn_lab"]["kind"] for o in cap.outputs] == ["report"]
+    assert cap.outputs[0].metadata["dnn_lab"]["failed_step"] == "dW"
+    assert not any("application/vnd.jupyter.widget-view+json" in o.data for o in cap.outputs)
+    shown = cap.stdout
+    assert "AssertionError" in shown and "dW" in shown
+    assert "widget.py" not in shown and "public_tests.py" not in shown and "Traceback" not in shown
+    assert cap.stderr == "" and capsys.readouterr().err == ""
+
+
+def test_validate_passes_a_correct_function_quietly(shell, monkeypatch, capsys):
+    """Under nbgrader validate, does the solution pass without an error and without stderr?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    result, cap = run_cell_result(shell, "import dnn_lab\nr = dnn_lab.check('linear_backward')")
+    assert result.success and shell.user_ns["r"].report.passed
+    assert cap.stderr == "" and capsys.readouterr().err == ""
+
+
+def test_validate_checker_faults_never_fail_the_student(shell, monkeypatch, capsys):
+    """Under nbgrader validate, do an unknown name and a noisy, broken renderer end as outputs
+    (no exception, nothing on stderr), while a missing function is an AssertionError?"""
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
 
     def noisy(report, lang):
@@ -423,20 +452,22 @@ def test_grading_mode_never_raises_nor_writes_stderr(shell, monkeypatch, capsys)
         warnings.warn("missing glyph")
         raise RuntimeError("renderer broke")
     monkeypatch.setattr(widget, "render_diagram", noisy)
-    del shell.user_ns["compute_cost"]
+    monkeypatch.setattr(widget, "check_now", lambda *a: (_ for _ in ()).throw(RuntimeError("engine broke")))
     cap = run_cell(shell, "import dnn_lab\n"
                           "a = dnn_lab.check('no_such_exercise')\n"
-                          "b = dnn_lab.check('compute_cost')\n"
                           "c = dnn_lab.check('linear_forward')\n")
     ids = [o.metadata["dnn_lab"].get("message_id") for o in cap.outputs]
-    assert ids == ["ui.unknown_exercise", "ui.function_missing", None, "ui.internal_error"]
-    assert shell.user_ns["c"].report.passed
-    assert cap.stderr == "" and capsys.readouterr().err == ""
+    assert ids == ["ui.unknown_exercise", "ui.internal_error"]
+    del shell.user_ns["compute_cost"]
+    result, cap2 = run_cell_result(shell, "dnn_lab.check('compute_cost')")
+    assert isinstance(result.error_in_exec, AssertionError)
+    assert [o.metadata["dnn_lab"].get("message_id") for o in cap2.outputs] == ["ui.function_missing"]
+    assert cap.stderr == cap2.stderr == "" and capsys.readouterr().err == ""
 
 
 def test_grading_mode_records_no_progress(shell, monkeypatch, tmp_path):
-    """Does a check under nbgrader leave no .dnn_lab/progress.json behind?"""
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    """Does a check under nbgrader (validate) leave no .dnn_lab/progress.json behind?"""
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
     run_cell(shell, "import dnn_lab\nr = dnn_lab.check('linear_forward')")
     assert shell.user_ns["r"].report.passed
     assert not (tmp_path / ".dnn_lab").exists()
@@ -466,18 +497,15 @@ def _execute(cells, tmp_path, **kwargs):
 
 @pytest.mark.notebook
 def test_real_kernel_grading_mode_outputs(tmp_path, monkeypatch):
-    """In a real kernel under nbgrader, is the check cell's output only display_data with
-    text/plain, text/html and image/png — no widget, no stderr, no execute_result?"""
+    """In a real kernel under nbgrader autograde, is the check cell's output one display_data
+    line (text/plain, text/html) — no widget, no stderr, no execute_result, no progress file?"""
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     nb = _execute(["import numpy as np\n" + WRONG_CELL,
                    "import dnn_lab\ndnn_lab.check('linear_backward')"], tmp_path)
     outputs = nb.cells[1].outputs
-    assert outputs and {o.output_type for o in outputs} == {"display_data"}
-    mimes = {m for o in outputs for m in o.data}
-    assert {"text/plain", "text/html", "image/png"} <= mimes
-    assert "application/vnd.jupyter.widget-view+json" not in mimes
-    assert [o.metadata["dnn_lab"]["kind"] for o in outputs] == ["report", "diagram"]
-    assert outputs[0].metadata["dnn_lab"]["failed_step"] == "dW"
+    assert [o.output_type for o in outputs] == ["display_data"]
+    assert {"text/plain", "text/html"} == set(outputs[0].data)
+    assert [o.metadata["dnn_lab"]["kind"] for o in outputs] == ["graded_outside"]
     assert not (tmp_path / ".dnn_lab").exists()
 
 

@@ -1,12 +1,76 @@
 """What a rendered report shows, in one language, independent of the format.
 
 Both renderers (text, HTML) read this, so they cannot disagree on content.
+Read in five seconds: a **headline** (verdict with the case and step of the
+first failure, and the hint in one sentence), then the
+**findings grouped** — one line per distinct problem (hint + message) with the
+steps and cases it applies to — and the per-case table and full hint texts as
+details.  Ids (hint, step, message) stay data; the texts never show them.
+
+A text is a tuple of lines: one per language, ``("zh",)``, ``("en",)`` or in
+"both" ``(zh, en)`` — each sentence once in Chinese, the English under it.
 """
+import re
 from dataclasses import dataclass
 
 from ..messages import LANGS, get_language, t
 
-MARK = {"passed": "✓", "failed": "✗", "not_reached": "·"}
+MARK = {"passed": "✓", "failed": "✗", "not_reached": "·", "not_implemented": "○"}
+
+
+def texts(message_id, lang, **params):
+    """``t(message_id)`` as a tuple of one line per language (zh first in "both")."""
+    if lang == "both":
+        zh, en = t(message_id, "zh", **params), t(message_id, "en", **params)
+        return (zh,) if zh == en else (zh, en)
+    return (t(message_id, lang, **params),)
+
+
+_SENTENCE_END = {"zh": re.compile(r"(?<=[。！？])"), "en": re.compile(r"(?<=[.!?])\s+")}
+
+
+def first_sentence(text, lang):
+    parts = _SENTENCE_END[lang].split(text, maxsplit=1)
+    return parts[0].strip() if parts else text
+
+
+def hint_sentence(hint, lang):
+    """The hint's explanation cut to its first sentence, per language."""
+    if lang == "both":
+        return tuple(dict.fromkeys(first_sentence(t("hint." + hint, x), x) for x in ("zh", "en")))
+    return (first_sentence(t("hint." + hint, lang), lang),)
+
+
+def labelled(label_id, lang, parts):
+    """``label: line`` for each line of ``parts``, the label in that line's language
+    ("both": 提示：… then hint: …)."""
+    labels = texts(label_id, lang)
+    if len(labels) != len(parts):
+        labels = (" / ".join(labels),) + ("",) * (len(parts) - 1)
+    sep = {"zh": "：", "en": ": "}
+    langs = ("zh", "en") if lang == "both" else (lang,)
+    out = []
+    for i, (label, part) in enumerate(zip(labels, parts)):
+        out.append(f"{label}{sep.get(langs[min(i, len(langs) - 1)], ': ')}{part}" if label else part)
+    return tuple(out)
+
+
+_ARRAY = re.compile(r"^ndarray\(([^)]*)\)\s*\[(.*)\]$", re.S)
+
+
+def pretty(summary):
+    """A summary from the checks as a reader wants it: ``ndarray() [0.27978]`` → ``0.27978``,
+    ``ndarray(3, 1) [ -0.1  0.2]`` → ``shape (3, 1): [-0.1 0.2]``."""
+    if not summary:
+        return ""
+    m = _ARRAY.match(summary.strip())
+    if not m:
+        return summary
+    shape, values = m.group(1).strip(), " ".join(m.group(2).split())
+    if shape == "":
+        return values
+    shape = f"({shape},)" if "," not in shape else f"({shape})"
+    return f"shape {shape}: [{values}]"
 
 
 @dataclass(frozen=True)
@@ -18,18 +82,32 @@ class Row:
     step: str
     expected: str
     got: str
-    text: str
+    text: tuple
+
+
+@dataclass(frozen=True)
+class Group:
+    """One distinct problem: a hint and message, the steps and cases it was found in."""
+    hint: str
+    message_id: str
+    steps: tuple
+    cases: tuple
+    text: tuple        # the first finding's sentence
+    where: tuple       # "also in …, cases …" line(s), may be empty
 
 
 @dataclass(frozen=True)
 class View:
     exercise: str
     lang: str
+    state: str        # passed / failed / not_implemented
     passed: bool
-    verdict: str
+    verdict: tuple
+    hint: tuple       # the first hint in one sentence (empty when passed)
+    groups: tuple
     rows: tuple
-    hints: tuple      # (hint id, text)
-    warnings: tuple   # texts
+    hints: tuple      # (hint id, full text tuple)
+    warnings: tuple   # text tuples
 
 
 def resolve_lang(report, lang):
@@ -40,35 +118,72 @@ def resolve_lang(report, lang):
 
 
 def finding_text(report, finding, lang):
-    """A finding's sentence in ``lang`` (the report may have been made in another).
+    """A finding's sentence(s) in ``lang`` (the report may have been made in another).
     Always rebuilt from its message id, so every language names the exercise alike."""
     try:
-        return t(finding.message_id, lang, **{"fn": report.exercise, **finding.params})
+        return texts(finding.message_id, lang, **{"fn": report.exercise, **finding.params})
     except (KeyError, IndexError, ValueError):
-        return finding.text
+        return (finding.text,)
+
+
+def state_of(report):
+    if report.passed:
+        return "passed"
+    if report.hints and report.hints[0] == "not_implemented":
+        return "not_implemented"
+    return "failed"
 
 
 def _row(report, case, lang):
     failures = [f for f in case.findings if not f.warning]
     if case.passed:
-        return Row(case.case, case.about, "passed", "", "", "", "")
+        return Row(case.case, case.about, "passed", "", "", "", ())
     if not failures:
         # Stopped before this case (after a timeout or a stub): nothing was checked.
-        return Row(case.case, case.about, "not_reached", "", "", "", t("ui.not_reached", lang))
+        return Row(case.case, case.about, "not_reached", "", "", "", texts("ui.not_reached", lang))
     first = failures[0]
-    text = "\n".join(finding_text(report, f, lang) for f in failures[:3])
-    return Row(case.case, case.about, "failed", first.step or "", first.expected or "", first.got or "", text)
+    text = tuple(line for f in failures[:3] for line in finding_text(report, f, lang))
+    return Row(case.case, case.about, "failed", first.step or "", pretty(first.expected), pretty(first.got), text)
+
+
+def group_findings(report, lang):
+    """Failures grouped by (hint, message id), in the order first seen."""
+    order, found = [], {}
+    for f in report.failures:
+        key = (f.hint, f.message_id)
+        if key not in found:
+            order.append(key)
+            found[key] = []
+        found[key].append(f)
+    groups = []
+    for key in order:
+        fs = found[key]
+        steps = tuple(dict.fromkeys(f.step for f in fs if f.step))
+        cases = tuple(dict.fromkeys(f.case for f in fs))
+        where = ()
+        if len(steps) > 1 or len(cases) > 1:
+            where = texts("ui.found_in", lang, steps=", ".join(steps), cases=", ".join(cases), n=len(cases))
+        groups.append(Group(key[0], key[1], steps, cases, finding_text(report, fs[0], lang), where))
+    return tuple(groups)
 
 
 def build(report, lang=None):
     lang = resolve_lang(report, lang)
-    if report.passed:
-        verdict = t("ui.passed_all", lang, fn=report.exercise, n=len(report.cases))
+    state = state_of(report)
+    if state == "passed":
+        verdict = texts("ui.passed_all", lang, fn=report.exercise, n=len(report.cases))
+    elif state == "not_implemented":
+        verdict = texts("ui.not_implemented_yet", lang, fn=report.exercise)
     else:
-        verdict = t("ui.failed_at", lang, fn=report.exercise, step=report.failed_step, case=report.failed_case)
+        verdict = texts("ui.failed_at", lang, fn=report.exercise, step=report.failed_step, case=report.failed_case)
+    hint = ()
+    if state != "passed" and report.hints:
+        hint = hint_sentence(report.hints[0], lang)
     return View(
-        exercise=report.exercise, lang=lang, passed=report.passed, verdict=verdict,
+        exercise=report.exercise, lang=lang, state=state, passed=report.passed, verdict=verdict,
+        hint=hint,
+        groups=group_findings(report, lang) if state == "failed" else (),
         rows=tuple(_row(report, c, lang) for c in report.cases),
-        hints=tuple((h, t("hint." + h, lang)) for h in report.hints),
+        hints=tuple((h, texts("hint." + h, lang)) for h in report.hints),
         warnings=tuple(finding_text(report, w, lang) for w in report.warnings),
     )

@@ -1,32 +1,43 @@
-"""A report as plain text (``str(report)``, ``text/plain`` of the widget output)."""
+"""A report as plain text (``str(report)``, ``text/plain`` of the widget output,
+``dnn-lab check``): the headline, one line per distinct problem, warnings, then
+the per-case details.  No internal ids in the text."""
 from ..messages import t_short
-from ._model import MARK, build
+from ._model import MARK, build, labelled
 
 
-def _indent(text, prefix):
-    return "\n".join(prefix + line for line in text.splitlines())
+def _block(parts, prefix):
+    return [prefix + line for part in parts for line in part.splitlines()]
 
 
-def render_text(report, lang=None):
-    """Verdict, one block per case, hints and warnings, in ``lang`` ('zh', 'en', 'both';
-    default: the report's language)."""
+def render_text(report, lang=None, version=None, details=True):
+    """Headline, grouped findings and warnings, then (``details``) one block per case,
+    in ``lang`` ('zh', 'en', 'both'; default: the report's language).  ``version``:
+    an optional text tuple naming the checked version."""
     view = build(report, lang)
     lang = view.lang
-    lines = [view.verdict, ""]
-    width = max(len(r.case) for r in view.rows) if view.rows else 0
-    for r in view.rows:
-        head = f"  {MARK[r.state]} {r.case.ljust(width)}  {r.about}"
-        if r.step:
-            head += f"  [{t_short('ui.step', lang)}: {r.step}]"
-        lines.append(head)
-        if r.expected:
-            lines.append(f"      {t_short('ui.expected', lang)}: {r.expected}")
-        if r.got:
-            lines.append(f"      {t_short('ui.got', lang)}: {r.got}")
-        if r.text and r.state == "failed":
-            lines.append(_indent(r.text, "      "))
-    for hint_id, text in view.hints:
-        lines += ["", f"{t_short('ui.hint', lang)} ({hint_id}):", _indent(text, "  ")]
+    lines = list(view.verdict[:1]) + _block(view.verdict[1:], "  ")  # the verdicts carry their mark
+    if version:
+        lines += _block(version, "  ")
+    lines += _block(labelled("ui.hint", lang, view.hint), "  ")
+    for g in view.groups:
+        lines += _block(g.text[:1], "  - ") + _block(g.text[1:], "    ")
+        lines += _block(g.where, "    ")
     for text in view.warnings:
-        lines += ["", f"{t_short('ui.warning', lang)}:", _indent(text, "  ")]
+        lines += _block(labelled("ui.warning", lang, text), "  ")
+    if details and not view.passed:
+        lines += ["", t_short("ui.show_details", lang) + ":"]
+        width = max(len(r.case) for r in view.rows) if view.rows else 0
+        for r in view.rows:
+            head = f"  {MARK[r.state]} {r.case.ljust(width)}  {r.about}"
+            if r.step:
+                head += f"  [{t_short('ui.step', lang)}: {r.step}]"
+            lines.append(head)
+            if r.expected:
+                lines.append(f"      {t_short('ui.expected', lang)}: {r.expected}")
+            if r.got:
+                lines.append(f"      {t_short('ui.got', lang)}: {r.got}")
+            if r.text and r.state == "failed":
+                lines += _block(r.text, "      ")
+        for _hint, text in view.hints:
+            lines += [""] + _block(text, "  ")
     return "\n".join(lines).rstrip() + "\n"

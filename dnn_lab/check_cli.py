@@ -1,0 +1,112 @@
+"""``dnn-lab check NOTEBOOK``: the public checks of a notebook's functions, from a shell.
+
+Only the cells that define the graded functions run (definitions and imports;
+see :mod:`dnn_lab.loader`), never the demos or check cells.  Exit status: 0 when
+every function checked passes, 1 when one fails, 2 for bad input (a missing
+file, a folder, not a notebook, an unknown exercise) — said in one bilingual
+line, never a traceback.
+"""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .messages import LANGS, get_language, t_short
+
+EXIT_PASSED, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class BadInput(Exception):
+    """Input the command refuses; ``args[0]`` is a message id, ``kwargs`` its params."""
+
+    def __init__(self, message_id, **params):
+        super().__init__(message_id)
+        self.message_id, self.params = message_id, params
+
+
+def build_parser():
+    from .checks import ALL_EXERCISES, DEFAULT_TIMEOUT
+    parser = argparse.ArgumentParser(
+        prog="dnn-lab check",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=("Run the public checks on the graded functions of a notebook, without running its other cells.\n"
+                     "对 notebook 中需要完成的函数运行公开检查（不运行其他单元格）。"),
+        epilog=("exit status / 退出码: 0 all passed / 全部通过, 1 a check failed / 有检查未通过, "
+                "2 bad input / 输入有误\n"
+                f"exercises / 练习: {', '.join(ALL_EXERCISES)}"))
+    parser.add_argument("notebook", help="the notebook file (.ipynb) to check / 要检查的 notebook 文件")
+    parser.add_argument("--exercise", action="append", metavar="NAME",
+                        help="check only this function (repeatable; default: every graded function found) "
+                             "/ 只检查这个函数（可重复）")
+    parser.add_argument("--lang", choices=LANGS, default=None,
+                        help="language of the messages: zh, en or both (default: $DNN_LAB_LANG or both) "
+                             "/ 提示语言")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"time limit per case, in seconds (default: {DEFAULT_TIMEOUT:g}, the same as the "
+                             f"Check button) / 每个用例的时间限制（秒）")
+    parser.add_argument("--details", action="store_true",
+                        help="also print the table of every case / 同时显示每个用例的详情")
+    return parser
+
+
+def read_notebook(path):
+    """The notebook at ``path``, or :class:`BadInput`."""
+    import nbformat
+    p = Path(path)
+    if not p.exists():
+        raise BadInput("cli.check.missing", path=str(path))
+    if p.is_dir():
+        raise BadInput("cli.check.is_dir", path=str(path))
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput("cli.check.unreadable", path=str(path), error=type(exc).__name__) from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise BadInput("cli.check.bad_json", path=str(path), line=getattr(exc, "lineno", "?")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("cells"), list) or "nbformat" not in data:
+        raise BadInput("cli.check.not_notebook", path=str(path))
+    try:
+        return nbformat.reads(text, as_version=4)
+    except Exception:  # noqa: BLE001 - any nbformat refusal is "not a notebook"
+        raise BadInput("cli.check.not_notebook", path=str(path)) from None
+
+
+def main(argv=None):
+    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    lang = args.lang or get_language()
+    try:
+        return _run(args, lang)
+    except BadInput as exc:
+        print("dnn-lab check: " + t_short(exc.message_id, lang, **exc.params), file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _run(args, lang):
+    from .checks import ALL_EXERCISES, run_checks
+    from .loader import execute_functions
+    from .render.text import render_text
+    unknown = [n for n in args.exercise or () if n not in ALL_EXERCISES]
+    if unknown:
+        raise BadInput("cli.check.unknown_exercise", name=unknown[0], known=", ".join(ALL_EXERCISES))
+    nb = read_notebook(args.notebook)
+    names = list(args.exercise or ALL_EXERCISES)
+    namespace, cell_errors = execute_functions(nb, names, filename=str(args.notebook))
+    if not args.exercise:
+        names = [n for n in ALL_EXERCISES if callable(namespace.get(n))]
+        if not names:
+            raise BadInput("cli.check.no_functions", path=str(args.notebook))
+    for number, error in cell_errors:
+        print(t_short("cli.check.cell_error", lang, cell=number, error=error))
+    passed = 0
+    for name in names:
+        report = run_checks(name, namespace.get(name), lang=lang, timeout=args.timeout)
+        print(render_text(report, lang=lang, details=args.details))
+        passed += report.passed
+    print(t_short("cli.check.summary", lang, passed=passed, total=len(names)))
+    return EXIT_PASSED if passed == len(names) else EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""What the notebook's kernel tells the Check button (SPEC §4): which cell run
+defined each function, whether that run failed, and a Run All that does not stop
+at an unimplemented stub.
+
+Installed into the running IPython shell by ``import dnn_lab`` (the notebook's
+setup cell) and again by every ``check(...)`` (idempotent); never under nbgrader
+(``NBGRADER_EXECUTION``), whose grading must see the notebook as it is.
+
+- ``post_run_cell``: for every top-level ``def NAME`` of the cell just run, and
+  every name the run rebound, a :class:`Definition` — execution count, time,
+  success, the error (type, message, line in the cell) — see :func:`definition`.
+- A ``NotImplementedError`` escaping a cell from one of the exercise stubs (the
+  innermost frame is a notebook function named like an exercise) prints one
+  short "not implemented yet" line to stdout and the cell's reply is ``ok``: Run
+  All goes on.  Every other error is shown and reported as usual.
+
+Standard library only: ``import dnn_lab`` stays light.
+"""
+import ast
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime
+
+_DEF = re.compile(r"^(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The last cell run that defined (or rebound) ``name``."""
+    name: str
+    count: int | None          # IPython execution count (In [count])
+    time: datetime | None      # when that run ended (local time)
+    ok: bool                   # False: the run raised or did not compile
+    error: dict = field(default_factory=dict)   # type, message, line (in the cell) when not ok
+    code: object = None        # the function's __code__ right after a successful run
+    source: str = ""           # the cell as run
+
+
+_STATE = {"shell": None, "before": {}, "tracked": None, "installed_at": 0, "scanned": True}
+DEFINITIONS = {}
+
+
+def _grading():
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+def _tracked():
+    """Names whose rebinding is recorded: the exercises (imported on first need)."""
+    if _STATE["tracked"] is None:
+        from .checks.registry import ALL_EXERCISES
+        _STATE["tracked"] = tuple(ALL_EXERCISES)
+    return _STATE["tracked"]
+
+
+def defined_names(source):
+    """Top-level ``def`` names of a cell; a regex when the cell does not parse
+    (a SyntaxError is exactly when we need to know what it meant to define)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set(_DEF.findall(source))
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _error_info(exc, source):
+    if isinstance(exc, SyntaxError):
+        return {"type": type(exc).__name__, "message": exc.msg or str(exc), "line": exc.lineno}
+    line = None
+    tb = exc.__traceback__
+    cell_file = None
+    while tb is not None:  # the cell's own frames: the first <module> frame and those from its file
+        code = tb.tb_frame.f_code
+        if cell_file is None and code.co_name == "<module>":
+            cell_file = code.co_filename
+        if cell_file is not None and code.co_filename == cell_file:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return {"type": type(exc).__name__, "message": str(exc)[:300], "line": line}
+
+
+def _namespace():
+    shell = _STATE["shell"]
+    return shell.user_ns if shell is not None else {}
+
+
+def _pre_run_cell(info=None):
+    _ensure_scanned()
+    ns = _namespace()
+    _STATE["before"] = {n: id(ns.get(n)) for n in _tracked()}
+
+
+def _post_run_cell(result):
+    try:
+        _record(result)
+    except Exception:  # noqa: BLE001, S110 - bookkeeping must never break the student's cell
+        pass
+
+
+def _record(result):
+    source = getattr(result.info, "raw_cell", "") or ""
+    count = result.execution_count
+    ns = _namespace()
+    error = result.error_before_exec if result.error_before_exec is not None else result.error_in_exec
+    defined = defined_names(source) & set(_tracked())
+    before = _STATE["before"]
+    rebound = {n for n in _tracked() if n in before and id(ns.get(n)) != before[n]}
+    now = datetime.now()
+    for name in defined | rebound:
+        if error is not None and name in defined:
+            DEFINITIONS[name] = Definition(name, count, now, False, _error_info(error, source), None, source)
+        elif name in ns or name in defined:
+            fn = ns.get(name)
+            DEFINITIONS[name] = Definition(name, count, now, True, {}, getattr(fn, "__code__", None), source)
+
+
+def definition(name):
+    """The last recorded :class:`Definition` of ``name``, or None (not run since the hooks were installed)."""
+    _ensure_scanned()
+    return DEFINITIONS.get(name)
+
+
+# ---- Run All past the stubs ----------------------------------------------------------
+
+
+def stub_name(exc):
+    """The exercise whose stub raised ``exc`` (innermost frame: a notebook function
+    named like an exercise), else None."""
+    if not isinstance(exc, NotImplementedError):
+        return None
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    if last is None:
+        return None
+    frame = last.tb_frame
+    name = frame.f_code.co_name
+    if name in _tracked() and frame.f_globals is _namespace():
+        return name
+    return None
+
+
+def _custom_exc(shell, etype, value, tb, tb_offset=None):
+    name = stub_name(value)
+    if name is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    from .messages import t_short
+    print("… " + t_short("ui.stub_not_implemented", fn=name))
+    result = getattr(shell.displayhook, "exec_result", None)
+    if result is not None and result.error_in_exec is value:
+        result.error_in_exec = None  # the reply is "ok": Run All goes on
+    shell.last_execution_succeeded = True
+    return None
+
+
+def install(shell=None):
+    """Hook into ``shell`` (default: the running IPython); idempotent; False when
+    there is no shell or nbgrader runs the notebook."""
+    if _grading():
+        return False
+    if shell is None:
+        ipython = sys.modules.get("IPython")
+        get = getattr(ipython, "get_ipython", None)
+        shell = get() if get else None
+    if shell is None or not hasattr(shell, "events"):
+        return False
+    if _STATE["shell"] is shell:
+        return True
+    old = _STATE["shell"]
+    if old is not None:
+        uninstall()
+    _STATE["shell"] = shell
+    DEFINITIONS.clear()
+    shell.events.register("pre_run_cell", _pre_run_cell)
+    shell.events.register("post_run_cell", _post_run_cell)
+    if not shell.custom_exceptions:  # another tool's handler stays in charge
+        shell.set_custom_exc((NotImplementedError,), _custom_exc)
+    # cells run before the hooks are read at the first need (the exercise names import the checks)
+    _STATE["installed_at"], _STATE["scanned"] = getattr(shell, "execution_count", 0), False
+    return True
+
+
+def uninstall():
+    shell = _STATE["shell"]
+    if shell is None:
+        return
+    for event, fn in (("pre_run_cell", _pre_run_cell), ("post_run_cell", _post_run_cell)):
+        try:
+            shell.events.unregister(event, fn)
+        except ValueError:
+            pass
+    if shell.custom_exceptions == (NotImplementedError,):
+        shell.set_custom_exc((), None)
+    _STATE["shell"] = None
+    DEFINITIONS.clear()
+
+
+def _ensure_scanned():
+    """Cells run before the hooks (e.g. a function cell run before the setup cell):
+    their count, without time or outcome — assumed fine when the function exists."""
+    shell = _STATE["shell"]
+    if _STATE["scanned"] or shell is None:
+        return
+    _STATE["scanned"] = True
+    history = list(shell.user_ns.get("_ih") or [])[:_STATE["installed_at"]]
+    ns = shell.user_ns
+    for count, source in enumerate(history):
+        if not source:
+            continue
+        for name in defined_names(source) & set(_tracked()):
+            fn = ns.get(name)
+            if callable(fn):
+                DEFINITIONS[name] = Definition(name, count, None, True, {}, getattr(fn, "__code__", None), source)
+
+
+def install_if_interactive():
+    """Called by ``import dnn_lab``: only touches IPython when it is already loaded."""
+    if "IPython" not in sys.modules:
+        return False
+    try:
+        return install()
+    except Exception:  # noqa: BLE001 - never break an import
+        return False
