@@ -774,6 +774,8 @@ def up_range_from_zero(params, grads, learning_rate):
 
 # ---- the table ------------------------------------------------------------------------------------------
 # (exercise, wrong function, intended failed_step, intended first hint)
+# Six rows once expected the generic wrong_value; since issue 11 the same step carries the specific id
+# (wrong_layer_input, missing_term, extra_1_over_m) — the generic one is only a fallback.
 
 WRONG = [
     ("initialize_parameters", init_no_scale, "W1", "wrong_init_scale"),
@@ -811,7 +813,7 @@ WRONG = [
     ("L_model_forward", lmf_skips_a_layer, "layer2", "loop_bounds"),
     ("L_model_forward", lmf_last_cache_missing, "caches", "loop_bounds"),
     ("L_model_forward", lmf_hidden_caches_missing, "caches", "loop_bounds"),
-    ("L_model_forward", lmf_feeds_X_every_layer, "layer2", "wrong_value"),
+    ("L_model_forward", lmf_feeds_X_every_layer, "layer2", "wrong_layer_input"),
     ("L_model_forward", lmf_hardcoded_three_layers, "layer1", "loop_bounds"),
     ("L_model_forward", lmf_by_hand_no_bias, "layer1", "wrong_value"),
     ("L_model_forward", lmf_hidden_loop_too_long, "layer3", "loop_bounds"),
@@ -823,7 +825,7 @@ WRONG = [
     ("compute_cost", cost_axis_sum, "cost", "cost_not_scalar"),
     ("compute_cost", cost_per_example, "cost", "wrong_shape"),
     ("compute_cost", cost_hardcoded_m, "cost", "wrong_value"),
-    ("compute_cost", cost_one_term, "cost", "wrong_value"),
+    ("compute_cost", cost_one_term, "cost", "missing_term"),
 
     ("linear_backward", lb_dW_forgot_m, "dW", "forgot_1_over_m"),
     ("linear_backward", lb_db_forgot_m, "db", "forgot_1_over_m"),
@@ -835,7 +837,7 @@ WRONG = [
     ("linear_backward", lb_dW_shape_error, "dW", "exception"),
     ("linear_backward", lb_m_from_rows, "dW", "wrong_value"),
     ("linear_backward", lb_hardcoded_m, "dW", "wrong_value"),
-    ("linear_backward", lb_dA_over_m, "dA_prev", "wrong_value"),
+    ("linear_backward", lb_dA_over_m, "dA_prev", "extra_1_over_m"),
     ("linear_backward", lb_m_from_dZ_rows, "dW", "wrong_value"),
 
     ("linear_activation_backward", lab_relu_for_sigmoid, "activation_backward", "wrong_activation"),
@@ -848,13 +850,13 @@ WRONG = [
     ("linear_activation_backward", lab_relu_by_hand_wrong, "activation_backward", "wrong_value"),
 
     ("L_model_backward", lmb_dAL_sign, "dAL", "sign_error"),
-    ("L_model_backward", lmb_dAL_one_term, "dAL", "wrong_value"),
+    ("L_model_backward", lmb_dAL_one_term, "dAL", "missing_term"),
     ("L_model_backward", lmb_last_relu, "layer2", "wrong_activation"),
     ("L_model_backward", lmb_hidden_sigmoid, "layer1", "wrong_activation"),
     ("L_model_backward", lmb_missing_first_layer, "layer1", "loop_bounds"),
     ("L_model_backward", lmb_extra_dAL_key, "keys", "wrong_keys"),
-    ("L_model_backward", lmb_next_cache, "layer1", "wrong_value"),
-    ("L_model_backward", lmb_hidden_gets_dAL, "layer1", "wrong_value"),
+    ("L_model_backward", lmb_next_cache, "layer1", "wrong_layer_input"),
+    ("L_model_backward", lmb_hidden_gets_dAL, "layer1", "wrong_layer_input"),
     ("L_model_backward", lmb_by_hand_hidden_forgot_m, "layer1", "forgot_1_over_m"),
     ("L_model_backward", lmb_by_hand_last_transposed, "layer2", "transposed"),
     ("L_model_backward", lmb_hardcoded_two_layers, "layer1", "loop_bounds"),

@@ -1,6 +1,8 @@
 """Exercise 9 — ``L_model_backward(AL, Y, caches)`` → grads with exactly
 dA0..dA(L−1), dW1..dWL, db1..dbL.  Steps in backward order: dAL, layerL … layer1,
 keys; blames the first layer, from the output back, whose gradients diverge."""
+import numpy as np
+
 from .. import testcases as tc
 from .compare import close, type_name
 from .engine import Case, Exercise, StopCase
@@ -55,13 +57,62 @@ def _same_cache(a, b):
     return all(close(x, y) for x, y in ((A, A2), (W, W2), (bb, b2), (Z, Z2)))
 
 
+def _same_call(a, b):
+    (dA1, c1, act1), (dA2, c2, act2) = _call_args(a[0], a[1]), _call_args(b[0], b[1])
+    return act1 == act2 and close(dA1, dA2) and _same_cache(c1, c2)
+
+
+def distinct_calls(calls):
+    """The calls without repeats: a call with the same inputs as an earlier one returns
+    the same gradients, so computing a layer twice is redundant, not a loop error."""
+    kept = []
+    for call in calls:
+        if not any(_same_call(call, k) for k in kept):
+            kept.append(call)
+    return kept
+
+
+def _returns_right(ctx, L):
+    grads = ctx.value
+    return (ctx.call.error is None and isinstance(grads, dict) and set(grads) == expected_keys(L)
+            and all(close(grads[k], ctx.exp(k)) for k in grads))
+
+
+def dAL_variants(ctx):
+    """dAL with one of its two terms left out (Y is 0 or 1: each term lives on its own examples)."""
+    want = ctx.exp("dAL")
+    try:
+        Y = np.asarray(ctx.args[1]).reshape(want.shape)
+    except ValueError:
+        return []
+    first, second = np.where(Y == 1, want, 0.0), np.where(Y == 0, want, 0.0)
+    out = []
+    for variant, term in ((first, "(1−Y)/(1−AL)"), (second, "Y/AL")):
+        out += [(variant, "missing_term", "msg.missing_term", {"term": term}),
+                (-variant, "missing_term", "msg.missing_term", {"term": term})]
+    return out
+
+
+def _dA_source(ctx, dA, L, l):
+    """What a layer received instead of its dA, named for the student, or None."""
+    candidates = [] if l == L else [("dAL", ctx.exp("dAL"))]
+    candidates += [(f"grads['dA{k}']", ctx.exp(f"dA{k}")) for k in range(L) if k != l]
+    for name in ("sigmoid_backward", "relu_backward"):
+        candidates += [(f"{name}(…), a dZ", result) for _, _, result in ctx.call.spied.get(name, [])]
+    return next((name for name, value in candidates if close(dA, value)), None)
+
+
 def check_calls(ctx, calls, L):
     """Through the student's linear_activation_backward calls, from the output back:
     call i is layer L - i; it must get dA{L-i} (dAL first), caches[L-i-1] and the
     right activation, and return that layer's gradients.  ``calls`` may end with a
-    call that raised (result None)."""
+    call that raised (result None).  Repeated calls (same inputs) count once."""
     caches = list(ctx.args[2])
+    m = ctx.args[0].shape[1]
+    calls = distinct_calls(calls)
     if len(calls) > L:
+        if _returns_right(ctx, L):
+            return  # extra calls whose results were not kept: the returned grads decide
         ctx.stop("layer1", "loop_bounds", "msg.loop_bounds", what="linear_activation_backward", expected=L,
                  got=len(calls))
     for i, (args, kwargs, result) in enumerate(calls):
@@ -69,17 +120,29 @@ def check_calls(ctx, calls, L):
         step = f"layer{l}"
         dA, cache, act = _call_args(args, kwargs)
         if i == 0:
-            if not ctx.array("dAL", "dAL", dA, "dAL"):
+            got = _dA_source(ctx, dA, L, l)
+            if got:
+                ctx.visit("dAL")
+                ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
+                         expected="dAL")
+            if close(dA, ctx.args[0]):
+                ctx.stop("dAL", "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got="AL",
+                         expected="dAL")
+            if not ctx.array("dAL", "dAL", dA, "dAL", variants=dAL_variants(ctx), extra_m=m):
                 raise StopCase()
             ctx.visit("dAL")
         elif not close(dA, ctx.exp(f"dA{l}")):
-            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what=f"dA{l}")
+            got = _dA_source(ctx, dA, L, l)
+            if got:
+                ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
+                         expected=f"grads['dA{l}']")
+            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what=f"dA{l}")
         ctx.visit(step)
         if not _same_cache(cache, caches[l - 1]):
             other = next((k for k, c in enumerate(caches) if _same_cache(cache, c)), None)
             if other is not None:
-                ctx.stop(step, "wrong_value", "msg.wrong_layer_cache", layer=l, index=other, needed=l - 1)
-            ctx.stop(step, "wrong_value", "msg.wrong_layer_input", layer=l, what="cache")
+                ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_cache", layer=l, index=other, needed=l - 1)
+            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what="cache")
         want = "sigmoid" if l == L else "relu"
         if act != want:
             ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want + "_backward",
@@ -88,7 +151,7 @@ def check_calls(ctx, calls, L):
             if not (isinstance(result, (tuple, list)) and len(result) == 3):
                 ctx.stop(step, "wrong_type", "msg.wrong_type", what="linear_activation_backward",
                          expected="tuple[3]", got=type_name(result))
-            ok = ctx.array(step, f"dA{l - 1}", result[0], f"dA{l - 1}")
+            ok = ctx.array(step, f"dA{l - 1}", result[0], f"dA{l - 1}", extra_m=m)
             ok &= ctx.array(step, f"dW{l}", result[1], f"dW{l}", m=ctx.args[0].shape[1])
             ok &= ctx.array(step, f"db{l}", result[2], f"db{l}", m=ctx.args[0].shape[1], is_sum=True)
             if not ok:
@@ -102,7 +165,10 @@ def check(ctx):
     calls = ctx.call.spied.get("linear_activation_backward", [])
     if calls:
         check_calls(ctx, calls, L)
+    else:
+        check_dAL_by_hand(ctx, L)
     ctx.visit("dAL")
+    stop_if_misplaced(ctx, grads, L)
     want_keys = expected_keys(L)
     for l in range(L, 0, -1):
         step = f"layer{l}"
@@ -116,15 +182,76 @@ def check(ctx):
                      extra=fmt_keys(set(grads) - want_keys))
         if l == L and not calls and _all_negated(grads, names, ctx):
             ctx.stop("dAL", "sign_error", "msg.sign_error", what="dAL")
+        before = len(ctx.findings)
         ok = ctx.array(step, names[1], grads[names[1]], names[1], m=m)
         ok &= ctx.array(step, names[2], grads[names[2]], names[2], m=m, is_sum=True)
-        ok &= ctx.array(step, names[0], grads[names[0]], names[0])
+        ok &= ctx.array(step, names[0], grads[names[0]], names[0], extra_m=m)
         if not ok:
+            used = _activations_by_hand(ctx, L).get(l, set()) if not calls else set()
+            want = "sigmoid_backward" if l == L else "relu_backward"
+            if used and want not in used:
+                del ctx.findings[before:]
+                ctx.fail(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want,
+                         got=", ".join(sorted(used)))
             return
     ctx.visit("keys")
     extra = set(grads) - want_keys
     if extra:
         ctx.fail("keys", "wrong_keys", "msg.wrong_keys", missing="—", extra=fmt_keys(extra))
+
+
+def _activations_by_hand(ctx, L):
+    """{layer: names of the activation backward helpers the student called on its Z}."""
+    caches = list(ctx.args[2])
+    out = {}
+    for name in ("sigmoid_backward", "relu_backward"):
+        for args, kwargs, _ in ctx.call.spied.get(name, []):
+            Z = args[1] if len(args) > 1 else kwargs.get("Z")
+            for l in range(1, L + 1):
+                if close(Z, caches[l - 1][1]):
+                    out.setdefault(l, set()).add(name)
+    return out
+
+
+def check_dAL_by_hand(ctx, L):
+    """Without linear_activation_backward, the dA handed to the helper on Z_L is the student's dAL."""
+    Z_L = ctx.args[2][L - 1][1]
+    for name in ("sigmoid_backward", "relu_backward"):
+        for args, kwargs, _ in ctx.call.spied.get(name, []):
+            Z = args[1] if len(args) > 1 else kwargs.get("Z")
+            if close(Z, Z_L):
+                dA = args[0] if args else kwargs.get("dA")
+                if not ctx.array("dAL", "dAL", dA, "dAL", variants=dAL_variants(ctx), extra_m=ctx.args[0].shape[1]):
+                    raise StopCase()
+                return
+
+
+def find_misplaced(ctx, grads, L):
+    """In computation order, the first layer output stored under another key of ``grads``:
+    ``(layer, key, stored_under)``, or None.  A slot that holds a later layer's value was
+    overwritten by that layer, which is the one to blame."""
+    order = [(l, k) for l in range(L, 0, -1) for k in (f"dA{l - 1}", f"dW{l}", f"db{l}")]
+    for i, (l, key) in enumerate(order):
+        want = ctx.exp(key)
+        if key in grads and close(grads[key], want):
+            continue
+        under = next((k for k, v in grads.items() if k != key and close(v, want)), None)
+        if under is not None:
+            return l, key, under
+        if key in grads and any(close(grads[key], ctx.exp(k2)) for _, k2 in order[i + 1:]):
+            continue
+        return None
+    return None
+
+
+def stop_if_misplaced(ctx, grads, L):
+    found = find_misplaced(ctx, grads, L)
+    if found:
+        l, key, under = found
+        for k in range(L, l, -1):
+            ctx.visit(f"layer{k}")
+        ctx.stop(f"layer{l}", "wrong_keys", "msg.key_misplaced", what=key, got=f"grads[{under!r}]",
+                 expected=f"grads[{key!r}]")
 
 
 def _all_negated(grads, names, ctx):
@@ -153,19 +280,32 @@ def record(solutions, case):
 
 def error_step(ctx):
     L = _L(ctx.case)
-    done = len(ctx.call.spied.get("linear_activation_backward", []))
+    done = len(distinct_calls(ctx.call.spied.get("linear_activation_backward", [])))
     return f"layer{max(L - done, 1)}"
 
 
 def explain_error(ctx):
-    """A layer that raised inside linear_activation_backward: did it get the wrong dA or cache?"""
+    """An exception: was dAL already wrong (the failing frame's variables)?  Did a layer
+    that raised inside linear_activation_backward get the wrong dA or cache?  Did a
+    layer store its gradients under another layer's key (a later read then fails)?"""
+    L = _L(ctx.case)
+    local = ctx.call.error_locals or {}
+    if isinstance(local.get("dAL"), np.ndarray):
+        if not ctx.array("dAL", "dAL", local["dAL"], "dAL", variants=dAL_variants(ctx), extra_m=ctx.args[0].shape[1]):
+            return
     raised = ctx.call.spy_raised
     calls = list(ctx.call.spied.get("linear_activation_backward", []))
     if raised and raised[0] == "linear_activation_backward":
         calls.append((raised[1], raised[2], None))
-    check_calls(ctx, calls, _L(ctx.case))
+    if calls:
+        check_calls(ctx, calls, L)
+    else:
+        check_dAL_by_hand(ctx, L)
+    if isinstance(local.get("grads"), dict):
+        stop_if_misplaced(ctx, local["grads"], L)
 
 
 EXERCISE = Exercise("L_model_backward", "step_by_step", ("AL", "Y", "caches"), CASES, steps, check, record,
-                    spy=("linear_activation_backward",), error_step=error_step, explain_error=explain_error,
+                    spy=("linear_activation_backward", "sigmoid_backward", "relu_backward"), error_step=error_step,
+                    explain_error=explain_error,
                     layered=True)

@@ -3,6 +3,7 @@
 linear_backward.  Tells whether the activation part or the linear part is wrong."""
 from .. import testcases as tc
 from .compare import close
+from .diagnosis import check_locals
 from .engine import Case, Exercise
 from .linear_backward import check_linear_grads
 
@@ -85,6 +86,15 @@ def error_step(ctx):
     return "linear_backward" if ctx.call.spied.get(ctx.args[2] + "_backward") else "activation_backward"
 
 
+def explain_error(ctx):
+    """The function's own variables when it raised: a wrong dZ, or a wrong linear gradient."""
+    m = ctx.args[0].shape[1]
+    check_locals(ctx, [("activation_backward", ("dZ",), "dZ", {}),
+                       ("linear_backward", ("dA_prev",), "dA_prev", {"extra_m": m}),
+                       ("linear_backward", ("dW",), "dW", {"m": m}),
+                       ("linear_backward", ("db",), "db", {"m": m, "is_sum": True})])
+
+
 EXERCISE = Exercise("linear_activation_backward", "step_by_step", ("dA", "cache", "activation"), CASES, steps,
                     check, record, spy=("linear_backward", "relu_backward", "sigmoid_backward"),
-                    error_step=error_step)
+                    error_step=error_step, explain_error=explain_error)

@@ -3,6 +3,7 @@
 from .. import testcases as tc
 from ..helpers import relu, sigmoid
 from .compare import close
+from .diagnosis import check_locals
 from .engine import Case, Exercise
 from .linear_forward import check_linear_cache
 
@@ -83,5 +84,11 @@ def error_step(ctx):
     return "activation" if "linear_forward" in ctx.call.spied else "linear"
 
 
+def explain_error(ctx):
+    """The function's own variables when it raised: Z, then A."""
+    check_locals(ctx, [("linear", ("Z",), "Z", {}), ("activation", ("A",), "A", {})])
+
+
 EXERCISE = Exercise("linear_activation_forward", "step_by_step", ("A_prev", "W", "b", "activation"), CASES,
-                    steps, check, record, spy=("linear_forward", "sigmoid", "relu"), error_step=error_step)
+                    steps, check, record, spy=("linear_forward", "sigmoid", "relu"), error_step=error_step,
+                    explain_error=explain_error)

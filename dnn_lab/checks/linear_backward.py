@@ -1,6 +1,7 @@
 """Exercise 7 — ``linear_backward(dZ, cache)`` → ``(dA_prev, dW, db)`` with
 dW = dZ·A_prevᵀ/m, db = row sums of dZ / m (keepdims), dA_prev = Wᵀ·dZ."""
 from .. import testcases as tc
+from .diagnosis import check_locals
 from .engine import Case, Exercise
 
 
@@ -31,7 +32,7 @@ def check(ctx):
 def check_linear_grads(ctx, value, m, step=None, prefix=""):
     """Shared with linear_activation_backward (``step`` then names its linear part)."""
     dA_prev, dW, db = ctx.sequence(step or "dA_prev", "(dA_prev, dW, db)", value, 3)
-    ok = ctx.array(step or "dA_prev", prefix + "dA_prev", dA_prev, "dA_prev")
+    ok = ctx.array(step or "dA_prev", prefix + "dA_prev", dA_prev, "dA_prev", extra_m=m)
     ok &= ctx.array(step or "dW", prefix + "dW", dW, "dW", m=m)
     ok &= ctx.array(step or "db", prefix + "db", db, "db", m=m, is_sum=True)
     return ok
@@ -43,4 +44,13 @@ def record(solutions, case):
     return {"dA_prev": dA_prev, "dW": dW, "db": db}
 
 
-EXERCISE = Exercise("linear_backward", "step_by_step", ("dZ", "cache"), CASES, steps, check, record)
+def explain_error(ctx):
+    """The function's own variables when it raised (its own assert on db's shape, say)."""
+    m = ctx.args[0].shape[1]
+    check_locals(ctx, [("dA_prev", ("dA_prev",), "dA_prev", {"extra_m": m}),
+                       ("dW", ("dW",), "dW", {"m": m}),
+                       ("db", ("db",), "db", {"m": m, "is_sum": True})])
+
+
+EXERCISE = Exercise("linear_backward", "step_by_step", ("dZ", "cache"), CASES, steps, check, record,
+                    explain_error=explain_error)

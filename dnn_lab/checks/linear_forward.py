@@ -1,6 +1,7 @@
 """Exercise 3 — ``linear_forward(A, W, b)`` → ``(Z, (A, W, b))``."""
 from .. import testcases as tc
 from .compare import close
+from .diagnosis import check_locals
 from .engine import Case, Exercise
 
 
@@ -44,4 +45,10 @@ def record(solutions, case):
     return {"Z": Z, "Z_without_b": Z0}
 
 
-EXERCISE = Exercise("linear_forward", "step_by_step", ("A", "W", "b"), CASES, steps, check, record)
+def explain_error(ctx):
+    """The function's own variables when it raised (an assert on Z's shape, say)."""
+    check_locals(ctx, [("Z", ("Z",), "Z", {})])
+
+
+EXERCISE = Exercise("linear_forward", "step_by_step", ("A", "W", "b"), CASES, steps, check, record,
+                    explain_error=explain_error)
