@@ -7,6 +7,7 @@
     dnn-lab dev expected | student-notebooks | all                     maintainer commands
 """
 import argparse
+import shlex
 import sys
 
 
@@ -17,22 +18,31 @@ def _lab(args, rest):
 
 def _course_init(args, rest):
     from .course import init_course
+    from .messages import t
+    from .sources import COURSE_DIST, NoSourceAssignments
     try:
         result = init_course(args.dir, lang=args.lang)
-    except FileNotFoundError as exc:
-        print(f"dnn-lab: {exc}\n"
-              "The source notebooks (with solutions and hidden tests) are not part of the installed package. "
-              "Clone the dnn_lab repository and run `pip install -e .` there, then run this command again.\n"
-              "源笔记本（含答案与隐藏测试）不在安装包中：请克隆 dnn_lab 仓库，在其中执行 `pip install -e .` 后再运行本命令。",
-              file=sys.stderr)
-        return 1
+    except NoSourceAssignments:
+        print(f"dnn-lab: {t('cli.no_course_package', 'both', dist=COURSE_DIST)}", file=sys.stderr)
+        return 2
     print(f"course: {args.dir}")
     print(f"  nbgrader_config.py {'written' if result['wrote_config'] else 'kept (already there)'}")
     for name in result["assignments"]:
         state = "copied" if name in result["copied"] else "kept (already there)"
         print(f"  source/{name}/ {state}")
-    print(f"next: cd {args.dir} && nbgrader generate_assignment {result['assignments'][0]}")
+    print("next, in this order (Part 1 before Part 2):")
+    for line in course_next_steps(args.dir, result["assignments"]):
+        print(f"  {line}")
     return 0
+
+
+def course_next_steps(course_dir, assignments):
+    """The instructor's commands after ``course init``, in the README's order."""
+    return [f"cd {shlex.quote(str(course_dir))}",
+            *(f"nbgrader generate_assignment {a}" for a in assignments),
+            "# collect the submissions into submitted/<student>/<assignment>/",
+            *(f"nbgrader autograde {a}" for a in assignments),
+            *(f"nbgrader generate_feedback {a}" for a in assignments)]
 
 
 def _figures(args, rest):

@@ -1,20 +1,24 @@
 """``dnn-lab course init DIR``: a ready nbgrader course directory.
 
-Writes ``nbgrader_config.py`` (student stub, execution timeout, language
-preprocessor, ignore pattern for harmless warnings) and copies the assignments
-from ``assignments/source/`` of a source checkout.  The wheel holds no source
-notebooks (they contain solutions), so from a wheel this explains where to get them.
+Writes ``nbgrader_config.py`` (student stub, language preprocessor, sandboxed grading) and
+copies the source assignments (solutions, hidden tests, their files) into ``DIR/source/``.
+They come from a source checkout or from the separate instructor distribution
+``dnn-lab-course`` (:mod:`dnn_lab.sources`); the dnn-lab wheel holds none of them.
 """
 import shutil
+from contextlib import nullcontext
 from pathlib import Path
+
+from .sources import assignments_in, source_dir
 
 CODE_STUB = "# YOUR CODE STARTS HERE\nraise NotImplementedError()\n# YOUR CODE ENDS HERE"
 
 CONFIG_TEMPLATE = '''\
 # nbgrader configuration of a dnn_lab course, written by `dnn-lab course init`.
-# Generate the student version:   nbgrader generate_assignment step_by_step
-# Grade submissions:              nbgrader autograde step_by_step
-# Feedback:                       nbgrader generate_feedback step_by_step
+# Student versions:   nbgrader generate_assignment step_by_step, then application
+# Grade (Part 1 first: Part 2 runs each student's own Part 1 functions):
+#                     nbgrader autograde step_by_step, then application
+# Feedback:           nbgrader generate_feedback step_by_step, then application
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions,
@@ -26,8 +30,6 @@ from dnn_lab.grading.nbgrader import DnnLabGrader, HideHiddenTests, SandboxedExe
 from dnn_lab.nbgrader_lang import LanguagePreprocessor
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
-
-c.CourseDirectory.db_assignments = [{assignments}]
 
 # Language of the student notebooks and of the check messages: "zh", "en" or "both".
 c.LanguagePreprocessor.lang = "{lang}"
@@ -60,41 +62,38 @@ c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPre
 '''
 
 
-def source_root():
-    from .dev import repo_root
-    return repo_root() / "assignments" / "source"
-
-
-def write_config(course_dir, lang="both", assignments=("step_by_step",)):
-    text = CONFIG_TEMPLATE.format(lang=lang, stub=CODE_STUB,
-                                  assignments=", ".join(f"dict(name={a!r})" for a in assignments))
+def write_config(course_dir, lang="both"):
+    text = CONFIG_TEMPLATE.format(lang=lang, stub=CODE_STUB)
     path = Path(course_dir) / "nbgrader_config.py"
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def init_course(course_dir, lang="both", source=None):
-    """Create (or complete) an nbgrader course in ``course_dir``; returns the config path.
+    """Create (or complete) an nbgrader course in ``course_dir``; returns what was done.
 
-    Existing files are never overwritten: an existing nbgrader_config.py or
-    source/<assignment> folder is kept and reported by the CLI.
+    ``source`` is a folder of assignments (default: the checkout's or dnn-lab-course's,
+    see :func:`dnn_lab.sources.source_dir`; raises :class:`~dnn_lab.sources.NoSourceAssignments`
+    when neither is there).  Existing files are never overwritten: an existing
+    nbgrader_config.py or source/<assignment> folder is kept and reported by the CLI.
+    ``assignments`` in the result is in course order (Part 1 first).
     """
     if lang not in ("zh", "en", "both"):
         raise ValueError("lang must be zh, en or both")
-    source = Path(source) if source else source_root()
-    course_dir = Path(course_dir)
-    (course_dir / "source").mkdir(parents=True, exist_ok=True)
-    assignments = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
-    copied = []
-    for name in assignments:
-        target = course_dir / "source" / name
-        if target.exists():
-            continue
-        shutil.copytree(source / name, target, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints",
-                                                                             ".dnn_lab"))
-        copied.append(name)
+    with (nullcontext(Path(source)) if source else source_dir()) as source:
+        assignments = assignments_in(source)
+        course_dir = Path(course_dir)
+        (course_dir / "source").mkdir(parents=True, exist_ok=True)
+        copied = []
+        for name in assignments:
+            target = course_dir / "source" / name
+            if target.exists():
+                continue
+            shutil.copytree(source / name, target,
+                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", ".dnn_lab"))
+            copied.append(name)
     config = course_dir / "nbgrader_config.py"
     wrote_config = not config.exists()
     if wrote_config:
-        write_config(course_dir, lang, assignments)
+        write_config(course_dir, lang)
     return {"config": config, "wrote_config": wrote_config, "copied": copied, "assignments": assignments}

@@ -14,15 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-
-def repo_root():
-    """The source checkout this package lives in (``pip install -e .``)."""
-    root = Path(__file__).resolve().parents[1]
-    if not (root / "assignments" / "source").is_dir():
-        raise FileNotFoundError(
-            "No assignments/source/ next to this package: maintainer commands need a source checkout "
-            "(git clone, then pip install -e .). The wheel has no solutions by design.")
-    return root
+from .course import init_course
+from .sources import assignments_in, repo_root
 
 
 def source_notebook(assignment, root=None):
@@ -91,7 +84,6 @@ def nbgrader(*args, cwd):
 
 def generate_student_version(assignment, lang, workdir, root=None):
     """``nbgrader generate_assignment`` in a fresh course under ``workdir``; returns the release folder."""
-    from .course import init_course
     course = Path(workdir) / f"course-{assignment}-{lang}"
     init_course(course, lang=lang, source=Path(root or repo_root()) / "assignments" / "source")
     nbgrader("generate_assignment", assignment, "--force", cwd=course)
@@ -109,7 +101,7 @@ def regenerate_student_notebooks(root=None, assignments=None):
     from .notebooks import LANGS
     root = Path(root or repo_root())
     source = root / "assignments" / "source"
-    assignments = assignments or sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+    assignments = assignments or assignments_in(source)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         for assignment in assignments:
@@ -129,5 +121,5 @@ def regenerate_student_notebooks(root=None, assignments=None):
 
 
 def source_assignments(root=None):
-    source = Path(root or repo_root()) / "assignments" / "source"
-    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+    """The assignments of the source checkout, in course order (Part 1 first)."""
+    return assignments_in(Path(root or repo_root()) / "assignments" / "source")

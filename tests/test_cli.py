@@ -1,21 +1,39 @@
-"""The dnn-lab command line (course init without a source checkout, check on a notebook file)."""
+"""The dnn-lab command line (course init with and without the source notebooks, check on a notebook file)."""
+import re
+
 import nbformat
 
-from dnn_lab import cli, dev
+from dnn_lab import cli, sources
 from dnn_lab.messages import MESSAGES, t
 from dnn_lab.notebooks import student_notebook
-from nbutil import fill, solution_sources
+from nbutil import ROOT, fill, solution_sources
 
 
-def test_course_init_from_a_wheel_explains_where_the_sources_are(tmp_path, monkeypatch, capsys):
-    """Without a source checkout, does `course init` fail cleanly and say where to get the source notebooks?"""
-    def no_checkout():
-        raise FileNotFoundError("No assignments/source/ next to this package")
-    monkeypatch.setattr(dev, "repo_root", no_checkout)
-    assert cli.main(["course", "init", str(tmp_path / "c"), "--lang", "en"]) == 1
-    err = capsys.readouterr().err
-    assert "assignments/source" in err and "pip install -e ." in err  # names the missing folder and the fix
-    assert not (tmp_path / "c" / "nbgrader_config.py").exists()
+def test_course_init_without_the_course_package_names_it(tmp_path, monkeypatch, capsys):
+    """With dnn-lab alone (no checkout, no dnn-lab-course), does `course init` exit 2 with the one bilingual
+    message naming the package to install, and write nothing?"""
+    monkeypatch.setattr(sources, "checkout_root", lambda: None)
+    monkeypatch.setattr(sources, "course_package", lambda: None)
+    assert cli.main(["course", "init", str(tmp_path / "c"), "--lang", "en"]) == 2
+    out, err = capsys.readouterr()
+    assert err == f"dnn-lab: {t('cli.no_course_package', 'both', dist='dnn-lab-course')}\n"
+    assert "pip install dnn-lab-course" in t("cli.no_course_package", "zh", dist=sources.COURSE_DIST)
+    assert "pip install dnn-lab-course" in t("cli.no_course_package", "en", dist=sources.COURSE_DIST)
+    assert out == "" and not (tmp_path / "c").exists()
+
+
+def test_course_init_lists_the_next_commands_in_the_readme_order(tmp_path, capsys):
+    """From the checkout, does `course init` copy Part 1 and Part 2 and print the README's nbgrader commands,
+    in the README's order (generate Part 1, Part 2; autograde Part 1 before Part 2; feedback)?"""
+    assert cli.main(["course", "init", str(tmp_path / "c"), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "source/step_by_step/ copied" in out and "source/application/ copied" in out
+    printed = [line.strip() for line in out.splitlines() if line.strip().startswith("nbgrader ")]
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Instructors", 1)[1].split("\n## ", 1)[0]
+    readme = [re.sub(r"\s+#.*", "", line).strip() for line in section.splitlines() if line.startswith("nbgrader ")]
+    assert printed == readme
+    assert printed.index("nbgrader autograde step_by_step") < printed.index("nbgrader autograde application")
+    assert "c.CourseDirectory.db_assignments" not in (tmp_path / "c" / "nbgrader_config.py").read_text()
 
 
 def _student(tmp_path, answers):

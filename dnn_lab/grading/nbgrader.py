@@ -1,32 +1,345 @@
-"""nbgrader preprocessors of a dnn_lab course (configured by ``dnn-lab course init``).
+"""nbgrader preprocessors of a dnn_lab course (configured by ``dnn-lab course init``)::
 
-``SandboxedExecute`` runs the student's notebook in a kernel for feedback only, inside the
-sandbox and with tight limits; ``DnnLabGrader`` then computes every dnn_lab grade cell's verdict
-from the submitted source (see :mod:`dnn_lab.grading.grade`) and writes it into that cell;
-``HideHiddenTests`` removes hidden-test regions from the feedback.
+    c.Autograde.autograde_preprocessors = [SandboxedExecute, DnnLabGrader, ...]
+    c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+
+``SandboxedExecute`` starts the grading of the submitted source (a thread; the student code
+runs in sandboxed child processes, see :mod:`dnn_lab.grading.grade`) and, meanwhile, runs the
+notebook in a kernel *for the feedback only*: a cell that hangs or kills the kernel is
+stopped after the exercise limit, the kernel is restarted for the cells below, and after two
+such cells the rest is not run.  ``DnnLabGrader`` then writes each dnn_lab grade cell's
+verdict into that cell — an error output when it fails, so nbgrader scores it 0 — replacing
+whatever the kernel printed there.  ``HideHiddenTests`` keeps hidden cases out of the feedback.
 """
+import copy
+import os
+import re
+import shutil
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+
+from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Bool, Float, Unicode
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Float, List, Unicode
+
+from ..messages import t
+
+GRADING_KEY = "dnn_lab_grading"
+_LANG = re.compile(r"""set_language\(\s*["'](zh|en|both)["']\s*\)""")
+_HIDDEN = re.compile(r"\n?### BEGIN HIDDEN TESTS\n.*?### END HIDDEN TESTS\n?", re.S)
+MAX_KERNEL_FAILURES = 2
 
 
-class SandboxedExecute(Execute):
-    """nbgrader's Execute (placeholder: sandboxing is being added)."""
+def _notebook_lang(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("dnn_lab", {}).get("role") == "setup":
+            match = _LANG.search(cell.source)
+            if match:
+                return match.group(1)
+    return "both"
+
+
+def _is_ours(nb, assignment):
+    from ..checks.registry import ASSIGNMENTS
+    if assignment not in ASSIGNMENTS:
+        return False
+    ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+    return any(f"{name}_test" in ids for name in ASSIGNMENTS[assignment])
 
 
 class DnnLabGrader(NbGraderPreprocessor):
-    """Writes each dnn_lab grade cell's verdict (placeholder: pass-through)."""
+    """Writes each dnn_lab grade cell's verdict, computed from the submitted source in a sandbox."""
 
     timeout = Float(10.0, help="Seconds each exercise may run (and each cell of the kernel run).").tag(config=True)
     memory_limit = Unicode("2GiB", help="Address-space limit of the sandboxed process, e.g. '2GiB'.").tag(config=True)
     isolate = Bool(True, help="Grade each exercise with reference versions of the functions it calls, "
                               "so that one mistake costs one exercise.").tag(config=True)
+    require_bwrap = Bool(False, help="Refuse to grade without bubblewrap (instead of process limits only)."
+                         ).tag(config=True)
+
+    # -- the instructor's material -------------------------------------------------------
+    def _coursedir(self):
+        from nbgrader.coursedir import CourseDirectory
+        return CourseDirectory(config=self.config)
+
+    def source_notebooks(self, assignment):
+        """The instructor's source notebooks with the reference solutions: Part 1 first."""
+        coursedir = self._coursedir()
+        wanted = ["step_by_step"] + ([assignment] if assignment != "step_by_step" else [])
+        paths = []
+        for name in wanted:
+            path = Path(coursedir.format_path(coursedir.source_directory, ".", name)) / f"{name}.ipynb"
+            if not path.is_file():
+                raise FileNotFoundError(f"dnn_lab grading needs the source notebook {path} (solutions) in the course")
+            paths.append(path)
+        return paths
+
+    def _part1_cells(self, resources):
+        """The student's own Part 1 (for Part 2 without isolation), from their submission."""
+        import nbformat
+
+        from .grade import submission_cells
+        coursedir = self._coursedir()
+        student = resources.get("nbgrader", {}).get("student")
+        path = Path(coursedir.format_path(coursedir.submitted_directory, student, "step_by_step")) / "step_by_step.ipynb"
+        if not path.is_file():
+            return None
+        return submission_cells(nbformat.read(str(path), as_version=4))
+
+    # -- grading --------------------------------------------------------------------------
+    def grade(self, nb, resources):
+        from .grade import grade_notebook, load_references
+        from .sandbox import Limits, parse_size
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        references = load_references(self.source_notebooks(assignment))
+        part1 = self._part1_cells(resources) if (assignment != "step_by_step" and not self.isolate) else None
+        limits = Limits(memory=parse_size(self.memory_limit))
+        return grade_notebook(nb, assignment, references, isolate=self.isolate, timeout=self.timeout,
+                              limits=limits, lang=_notebook_lang(nb), part1_cells=part1)
+
+    def start(self, nb, resources):
+        """Grade in a thread (called by SandboxedExecute before the kernel run); returns a Future."""
+        future = Future()
+        snapshot = copy.deepcopy(nb)
+
+        def run():
+            try:
+                future.set_result(self.grade(snapshot, resources))
+            except BaseException as exc:  # noqa: BLE001 - raised in preprocess()
+                future.set_exception(exc)
+        threading.Thread(target=run, name="dnn_lab-grading", daemon=True).start()
+        return future
 
     def preprocess(self, nb, resources):
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        if not _is_ours(nb, assignment):
+            return nb, resources
+        future = resources.pop(GRADING_KEY, None)
+        verdicts, level = future.result() if future is not None else self.grade(nb, resources)
+        if level != "bwrap":
+            self.log.warning("dnn_lab: bubblewrap is not available here: student code ran with process limits only "
+                             "(isolation: process)")
+            if self.require_bwrap:
+                raise RuntimeError("dnn_lab: bubblewrap is required (c.DnnLabGrader.require_bwrap) but does not work")
+        else:
+            self.log.info("dnn_lab: graded in a sandbox (isolation: bwrap)")
+        lang = _notebook_lang(nb)
+        for cell in nb.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            name = gid[:-len("_test")] if gid.endswith("_test") else None
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and name in verdicts:
+                cell.outputs = verdict_outputs(verdicts[name], lang, level, self.timeout)
         return nb, resources
 
 
-class HideHiddenTests(NbGraderPreprocessor):
-    """Removes hidden-test regions from grade cells in the feedback (placeholder)."""
+def _headline(verdict, lang, timeout):
+    fn = verdict.exercise
+    reason = verdict.reason
+    if reason == "passed":
+        return t("grading.passed", lang, fn=fn)
+    if reason == "not_implemented":
+        return t("grading.not_implemented", lang, fn=fn)
+    if reason == "cell_error":
+        errors = "; ".join(str(e[1]) for e in verdict.detail.get("errors", []))[:300]
+        return t("grading.cell_error", lang, fn=fn, error=errors)
+    if reason == "timeout":
+        return t("grading.failed_public", lang, fn=fn) + "\n" + t("grading.reason.timeout", lang, seconds=f"{timeout:g}")
+    if reason == "memory":
+        return t("grading.failed_public", lang, fn=fn) + "\n" + t("grading.reason.memory", lang, limit="memory")
+    if f"grading.reason.{reason}" in _messages():
+        return t("grading.failed_public", lang, fn=fn) + "\n" + t(f"grading.reason.{reason}", lang)
+    if reason == "hidden":
+        return t("grading.failed_hidden", lang, fn=fn)
+    return t("grading.failed_public", lang, fn=fn)
+
+
+def _messages():
+    from ..messages import MESSAGES
+    return MESSAGES
+
+
+def verdict_outputs(verdict, lang, level, timeout=10.0):
+    """The grade cell's outputs: the report as HTML + text, and an error output when it fails."""
+    from ..render.html import render_html
+    from ..render.text import render_text
+    headline = _headline(verdict, lang, timeout)
+    footer = t("grading.footer", lang, level=level)
+    shown = verdict.report if verdict.reason != "hidden" else verdict.hidden
+    if verdict.reason in ("not_implemented", "cell_error"):
+        text_report, html_report = "", ""
+    else:
+        text_report = render_text(shown, lang=lang)
+        html_report = render_html(shown, lang=lang)
+    import html as _html
+    text = "\n\n".join(p for p in (headline, text_report, footer) if p)
+    html = (f"<div class='dnn-lab-verdict' data-exercise='{verdict.exercise}' data-reason='{verdict.reason}'>"
+            f"<p><b>{_html.escape(headline).replace(chr(10), '<br>')}</b></p>{html_report}"
+            f"<p style='font-size:smaller;color:#666'>{_html.escape(footer).replace(chr(10), '<br>')}</p></div>")
+    data = {"text/plain": text, "text/html": html}
+    if not verdict.passed and verdict.reason not in ("not_implemented", "cell_error"):
+        try:
+            from ..diagram import render_report
+            import base64
+            png, _states = render_report(shown, lang=lang, fmt="png")
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+        except Exception:  # noqa: BLE001 - exercises without a diagram
+            pass
+    outputs = [new_output("display_data", data=data)]
+    if not verdict.passed:
+        outputs.append(new_output("error", ename="CheckFailed", evalue=headline.splitlines()[0],
+                                  traceback=[headline]))
+    return outputs
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """A kernel launched inside the sandbox (:func:`dnn_lab.grading.sandbox.kernel_command`)."""
+
+    sandbox_work = Unicode("")
+    sandbox_at = Unicode("")
+    sandbox_socket_dir = Unicode("")
+    sandbox_home = Unicode("")
+    sandbox_hide = List(Unicode())
+    sandbox_level = Unicode("")
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        from .sandbox import kernel_command
+        cmd = super().format_kernel_cmd(extra_arguments)
+        wrapped, level = kernel_command(cmd, work=self.sandbox_work, at=self.sandbox_at,
+                                        socket_dir=self.sandbox_socket_dir,
+                                        hide=self.sandbox_hide)
+        self.sandbox_level = level
+        return wrapped
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        from .sandbox import kernel_environment
+        kw["env"] = kernel_environment(kw.get("env") or os.environ, self.sandbox_home)
+        return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+
+def _private_home(parent):
+    home = Path(parent) / "home"
+    (home / "mpl").mkdir(parents=True)
+    try:  # matplotlib's font list, so that the kernel does not rebuild it (seconds)
+        import matplotlib
+        for f in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy(f, home / "mpl" / f.name)
+    except Exception:  # noqa: BLE001
+        pass
+    return home
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's Execute, made safe for feedback: grading starts first (in a thread), then the
+    kernel runs the notebook with a per-cell limit; a hanging or killing cell costs one limit,
+    the kernel restarts for the rest, and after two such cells the rest is not run."""
 
     def preprocess(self, nb, resources):
+        assignment = resources.get("nbgrader", {}).get("assignment")
+        if _is_ours(nb, assignment):
+            grader = DnnLabGrader(config=self.config, parent=self.parent)
+            resources[GRADING_KEY] = grader.start(nb, resources)
+            self.timeout = int(max(1, round(grader.timeout)))
+            self.interrupt_on_timeout = False
+            return self._run_sandboxed(nb, resources)
+        return super().preprocess(nb, resources)
+
+    def _run_sandboxed(self, nb, resources):
+        """Run the kernel on a scratch copy of the submission's folder, mounted where the folder is."""
+        from nbgrader.coursedir import CourseDirectory
+        cwd = Path(resources.get("metadata", {}).get("path") or ".").resolve()
+        scratch = Path(tempfile.mkdtemp(prefix="dnn_lab-kernel-cwd-"))
+        sockets = Path(tempfile.mkdtemp(prefix="dk-", dir="/tmp"))
+        home = _private_home(sockets)
+        try:
+            shutil.copytree(cwd, scratch, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
+            os.chmod(scratch, 0o755)
+            root = str(Path(CourseDirectory(config=self.config).root).resolve())
+            self.kernel_manager_class = SandboxedKernelManager
+            self._sandbox = {"at": str(cwd), "sandbox_socket_dir": str(sockets),
+                             "sandbox_home": str(home), "sandbox_hide": [root], "scratch": str(scratch)}
+            return self._run_bounded(nb, resources)
+        finally:
+            for d in (scratch, sockets):
+                shutil.rmtree(d, ignore_errors=True)
+
+    def create_kernel_manager(self):
+        km = super().create_kernel_manager()
+        settings = getattr(self, "_sandbox", None)
+        if settings and isinstance(km, SandboxedKernelManager):
+            km.transport = "ipc"
+            km.ip = str(Path(settings["sandbox_socket_dir"]) / "k")
+            km.connection_file = str(Path(settings["sandbox_socket_dir"]) / "kernel.json")
+            # The kernel's folder is a scratch copy mounted at the submission's path.
+            km.sandbox_work = settings["scratch"]
+            km.sandbox_at = settings["at"]
+            km.sandbox_socket_dir = settings["sandbox_socket_dir"]
+            km.sandbox_home = settings["sandbox_home"]
+            km.sandbox_hide = settings["sandbox_hide"]
+        return km
+
+    def _run_bounded(self, nb, resources):
+        from nbclient.exceptions import CellTimeoutError, DeadKernelError
+        from nbclient.client import NotebookClient
+        NotebookClient.__init__(self, nb, None)
+        self.reset_execution_trackers()
+        self._check_assign_resources(resources)
+        lang = _notebook_lang(nb)
+        index, failures = 0, 0
+        cells = self.nb.cells
+        while index < len(cells) and failures < MAX_KERNEL_FAILURES:
+            running = None
+            try:
+                with self.setup_kernel():
+                    info_msg = self.wait_for_reply(self.kc.kernel_info())
+                    self.nb.metadata["language_info"] = info_msg["content"]["language_info"]
+                    if index:
+                        self._replay(index)
+                    while index < len(cells):
+                        running = index
+                        self.preprocess_cell(cells[index], resources, index)
+                        index += 1
+                    running = None
+            except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
+                failures += 1
+                self.log.warning("dnn_lab: kernel run: %s (%s)", type(exc).__name__, str(exc)[:200])
+                if running is not None and running == index:
+                    died = isinstance(exc, DeadKernelError) or "died" in str(exc).lower()
+                    message = (t("grading.kernel_died", lang) if died
+                               else t("grading.kernel_timeout", lang, seconds=f"{self.timeout:g}"))
+                    cells[index].outputs = list(cells[index].get("outputs", [])) + [
+                        new_output("stream", name="stdout", text=message + "\n")]
+                    index += 1
+                self.km = None
+                self.kc = None
+        for cell in cells[index:]:
+            if cell.cell_type == "code":
+                cell.outputs = [new_output("stream", name="stdout", text=t("grading.kernel_skipped", lang) + "\n")]
+        self.set_widgets_metadata()
+        return self.nb, self.resources
+
+    def _replay(self, upto):
+        """After a restart, give the new kernel the setup and the student's definitions (quietly)."""
+        for i, cell in enumerate(self.nb.cells[:upto]):
+            if cell.cell_type != "code":
+                continue
+            role = cell.metadata.get("dnn_lab", {}).get("role")
+            if role == "setup" or cell.metadata.get("nbgrader", {}).get("solution"):
+                quiet = copy.deepcopy(cell)
+                try:
+                    self.execute_cell(quiet, i, store_history=False)
+                except Exception:  # noqa: BLE001 - a replayed cell that fails again is not shown twice
+                    raise
+
+
+class HideHiddenTests(NbGraderPreprocessor):
+    """Feedback shows the check reports, never the hidden cases: their region is removed."""
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "### BEGIN HIDDEN TESTS" in cell.source:
+                cell.source = _HIDDEN.sub("\n", cell.source).rstrip("\n")
         return nb, resources
