@@ -281,6 +281,9 @@ def record(solutions, case):
 def error_step(ctx):
     L = _L(ctx.case)
     done = len(distinct_calls(ctx.call.spied.get("linear_activation_backward", [])))
+    error = ctx.call.error or {}
+    if done and str(error.get("code", "")).startswith("grads["):
+        return f"layer{L - done + 1}"  # storing the last call's gradients is still that layer's work
     return f"layer{max(L - done, 1)}"
 
 
@@ -301,11 +304,34 @@ def explain_error(ctx):
         check_calls(ctx, calls, L)
     else:
         check_dAL_by_hand(ctx, L)
-    if isinstance(local.get("grads"), dict):
-        stop_if_misplaced(ctx, local["grads"], L)
+    grads = local.get("grads")
+    if isinstance(grads, dict):
+        stop_if_misplaced(ctx, grads, L)
+        _check_partial(ctx, grads, L)
+
+
+def _check_partial(ctx, grads, L):
+    """The gradients stored before the exception, layer by layer from the output back."""
+    m = ctx.args[0].shape[1]
+    for l in range(L, 0, -1):
+        names = [k for k in (f"dW{l}", f"db{l}", f"dA{l - 1}") if k in grads]
+        if not names:
+            return
+        ok = True
+        for k in names:
+            kw = {"extra_m": m} if k.startswith("dA") else {"m": m, "is_sum": k.startswith("db")}
+            ok &= ctx.array(f"layer{l}", k, grads[k], k, **kw)
+        if not ok:
+            return
 
 
 EXERCISE = Exercise("L_model_backward", "step_by_step", ("AL", "Y", "caches"), CASES, steps, check, record,
                     spy=("linear_activation_backward", "sigmoid_backward", "relu_backward"), error_step=error_step,
                     explain_error=explain_error,
                     layered=True)
+
+
+def hidden_case(id_, seed, layer_dims, m):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    dims = list(layer_dims)
+    return Case(id_, _random(seed, dims, m), f"AL(1,{m}), layer_dims {dims}", {"layer_dims": dims, "m": m})

@@ -217,3 +217,9 @@ def explain_error(ctx):
 EXERCISE = Exercise("L_model_forward", "step_by_step", ("X", "parameters"), CASES, steps, check, record,
                     spy=("linear_activation_forward",), error_step=error_step, explain_error=explain_error,
                     layered=True)
+
+
+def hidden_case(id_, seed, layer_dims, m):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    dims = list(layer_dims)
+    return Case(id_, _random(seed, dims, m), f"X({dims[0]},{m}), layer_dims {dims}", {"layer_dims": dims, "m": m})

@@ -68,3 +68,8 @@ def record(solutions, case):
 
 
 EXERCISE = Exercise("compute_cost", "step_by_step", ("AL", "Y"), CASES, steps, check, record)
+
+
+def hidden_case(id_, seed, m):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return Case(id_, _random(seed, m), f"AL(1,{m})", {"layer_dims": [1], "m": m})

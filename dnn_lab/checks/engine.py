@@ -178,19 +178,25 @@ _INPUTS = {}
 def case_inputs(ex, case):
     """The case's inputs, built once per process (seeding a RandomState costs more than a
     whole check).  Read-only: the student's function gets deep copies, and the checks
-    only read them."""
+    only read them.  Cases not among the exercise's public ones (hidden cases) are built
+    each time."""
+    if not any(case is c for c in ex.cases):
+        return case.make()
     key = (ex.name, case.id)
     if key not in _INPUTS:
         _INPUTS[key] = case.make()
     return _INPUTS[key]
 
 
-def run_case(ex, case, fn, timeout):
-    """Run one case; returns (CaseResult without texts, stop_after)."""
+def run_case(ex, case, fn, timeout, caller=None, expected=None):
+    """Run one case; returns (CaseResult without texts, stop_after).  ``caller`` replaces
+    :func:`call_student` (the grader calls the function in a sandboxed process);
+    ``expected(case)`` replaces the public expected data (hidden cases)."""
     steps = ex.steps(case)
     args = case_inputs(ex, case)
-    call = call_student(fn, args, ex.arg_names, timeout=timeout, spy=ex.spy)
-    ctx = Context(ex, case, args, call, expected_for(ex.assignment, ex.name, case.id))
+    call = (caller or call_student)(fn, args, ex.arg_names, timeout=timeout, spy=ex.spy)
+    exp = expected(case) if expected else expected_for(ex.assignment, ex.name, case.id)
+    ctx = Context(ex, case, args, call, exp)
     ctx.fn = fn
     stop_after = False
     first = steps[0]
@@ -252,23 +258,27 @@ def _hints(failures, warnings):
     return head + rest
 
 
-def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT):
+def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT, *, caller=None, cases=None, expected=None):
     """Check ``fn`` against every case of ``exercise``; never raises for the
-    student's faults.  See SPEC §3 for the report's fields."""
+    student's faults.  See SPEC §3 for the report's fields.
+
+    The grader (``dnn_lab.grading``) passes ``caller`` (runs the function in its sandbox,
+    returns a ``Call``), and for hidden cases ``cases`` with ``expected(case) -> {key: array}``."""
     # Comparing a student's inf/NaN with the expected values must not print warnings.
     with np.errstate(all="ignore"):
-        return _run_checks(exercise, fn, lang, timeout)
+        return _run_checks(exercise, fn, lang, timeout, caller, cases, expected)
 
 
-def _run_checks(exercise, fn, lang, timeout):
+def _run_checks(exercise, fn, lang, timeout, caller=None, cases=None, expected=None):
     from .registry import get_exercise
     ex = get_exercise(exercise)
+    all_cases = tuple(cases) if cases is not None else ex.cases
     lang = lang or get_language()
     started = time.perf_counter()
     fn_name = _fn_name(fn, ex.name)
     results = []
     if fn is None or not callable(fn):
-        first_case = ex.cases[0]
+        first_case = all_cases[0]
         steps = ex.steps(first_case)
         f = Finding(case=first_case.id, step=steps[0], message_id="msg.not_implemented", hint="not_implemented")
         results.append(CaseResult(case=first_case.id, about=first_case.about, passed=False,
@@ -276,18 +286,18 @@ def _run_checks(exercise, fn, lang, timeout):
                                   findings=(f,)))
     else:
         stop = False
-        for case in ex.cases:
+        for case in all_cases:
             if stop:
                 steps = ex.steps(case)
                 results.append(CaseResult(case=case.id, about=case.about, passed=False,
                                           steps={s: NOT_REACHED for s in steps}))
                 continue
-            result, stop = run_case(ex, case, fn, timeout)
+            result, stop = run_case(ex, case, fn, timeout, caller, expected)
             results.append(result)
         globals_read = global_data_reads(fn)
         if globals_read:
             first = results[0]
-            step = ex.steps(ex.cases[0])[0]
+            step = ex.steps(all_cases[0])[0]
             f = Finding(case=first.case, step=step, message_id="msg.uses_globals", hint="uses_globals",
                         params={"names": ", ".join(globals_read)})
             states = dict(first.steps)
@@ -298,7 +308,7 @@ def _run_checks(exercise, fn, lang, timeout):
     failures = _texts([f for f in findings if not f.warning], lang, fn_name)
     warnings = _texts([f for f in findings if f.warning], lang, fn_name)
     shown = next((r for r in results if not r.passed and r.findings), results[0])
-    case_obj = next(c for c in ex.cases if c.id == shown.case)
+    case_obj = next(c for c in all_cases if c.id == shown.case)
     return Report(
         exercise=ex.name, lang=lang, passed=not failures,
         failed_step=failures[0].step if failures else None,

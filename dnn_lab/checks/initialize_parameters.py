@@ -29,3 +29,8 @@ def record(solutions, case):
 
 
 EXERCISE = Exercise("initialize_parameters", "step_by_step", ("n_x", "n_h", "n_y"), CASES, steps, check, record)
+
+
+def hidden_case(id_, n_x, n_h, n_y):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return _case(n_x, n_h, n_y, id_)

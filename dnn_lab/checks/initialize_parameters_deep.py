@@ -33,3 +33,8 @@ def error_step(ctx):
 
 EXERCISE = Exercise("initialize_parameters_deep", "step_by_step", ("layer_dims",), CASES, steps, check, record,
                     error_step=error_step, layered=True)
+
+
+def hidden_case(id_, layer_dims):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return _case(layer_dims, id_)

@@ -98,3 +98,9 @@ def explain_error(ctx):
 EXERCISE = Exercise("linear_activation_backward", "step_by_step", ("dA", "cache", "activation"), CASES, steps,
                     check, record, spy=("linear_backward", "relu_backward", "sigmoid_backward"),
                     error_step=error_step, explain_error=explain_error)
+
+
+def hidden_case(id_, seed, n_prev, n, m, activation):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return Case(id_, _random(seed, n_prev, n, m, activation), f"dA({n},{m}) A_prev({n_prev},{m}) W({n},{n_prev}) {activation}",
+                {"layer_dims": [n_prev, n], "m": m, "activation": activation})

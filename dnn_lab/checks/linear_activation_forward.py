@@ -92,3 +92,9 @@ def explain_error(ctx):
 EXERCISE = Exercise("linear_activation_forward", "step_by_step", ("A_prev", "W", "b", "activation"), CASES,
                     steps, check, record, spy=("linear_forward", "sigmoid", "relu"), error_step=error_step,
                     explain_error=explain_error)
+
+
+def hidden_case(id_, seed, n_prev, n, m, activation):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return Case(id_, _random(seed, n_prev, n, m, activation), f"A_prev({n_prev},{m}) W({n},{n_prev}) b({n},1) {activation}",
+                {"layer_dims": [n_prev, n], "m": m, "activation": activation})

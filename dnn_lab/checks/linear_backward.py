@@ -54,3 +54,9 @@ def explain_error(ctx):
 
 EXERCISE = Exercise("linear_backward", "step_by_step", ("dZ", "cache"), CASES, steps, check, record,
                     explain_error=explain_error)
+
+
+def hidden_case(id_, seed, n_prev, n, m):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return Case(id_, _random(seed, n_prev, n, m), f"dZ({n},{m}) A_prev({n_prev},{m}) W({n},{n_prev}) b({n},1)",
+                {"layer_dims": [n_prev, n], "m": m})

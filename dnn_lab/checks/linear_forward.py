@@ -52,3 +52,9 @@ def explain_error(ctx):
 
 EXERCISE = Exercise("linear_forward", "step_by_step", ("A", "W", "b"), CASES, steps, check, record,
                     explain_error=explain_error)
+
+
+def hidden_case(id_, seed, n_prev, n, m):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return Case(id_, _random(seed, n_prev, n, m), f"A({n_prev},{m}) W({n},{n_prev}) b({n},1)",
+                {"layer_dims": [n_prev, n], "m": m})

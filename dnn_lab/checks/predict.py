@@ -153,3 +153,9 @@ def record(solutions, case):
 
 EXERCISE = Exercise("predict", "application", ("X", "y", "parameters"), CASES, steps, check, record,
                     spy=("L_model_forward",), error_step=error_step, mutation_step="forward")
+
+
+def hidden_case(id_, seed, layer_dims, m):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    dims = list(layer_dims)
+    return Case(id_, _random(seed, dims, m), f"{len(dims) - 1} layers {dims}, m={m}", {"layer_dims": dims, "m": m})

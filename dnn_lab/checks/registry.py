@@ -24,6 +24,20 @@ ASSIGNMENTS = {
 }
 
 EXERCISES = ASSIGNMENTS["step_by_step"]
+
+# The graded functions each exercise calls: when grading is isolated (``c.DnnLabGrader.isolate``),
+# these are the reference versions, so that one mistake costs one exercise.  Only these: a
+# reference of anything else would be an oracle for the function being graded.
+_PART1_ALL = ASSIGNMENTS["step_by_step"]
+USES = {
+    "linear_activation_forward": ("linear_forward",),
+    "L_model_forward": ("linear_activation_forward", "linear_forward"),
+    "linear_activation_backward": ("linear_backward",),
+    "L_model_backward": ("linear_activation_backward", "linear_backward"),
+    "two_layer_model": _PART1_ALL,
+    "L_layer_model": _PART1_ALL,
+    "predict": ("L_model_forward", "linear_activation_forward", "linear_forward"),
+}
 ALL_EXERCISES = tuple(name for names in ASSIGNMENTS.values() for name in names)
 
 

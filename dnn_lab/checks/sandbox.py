@@ -108,6 +108,9 @@ def is_data(value):
 
 def global_data_reads(fn):
     """Names of notebook globals holding data that ``fn``'s code reads."""
+    remote = getattr(fn, "dnn_lab_globals_read", None)  # a function living in the grader's sandbox
+    if remote is not None:
+        return sorted(remote)
     code = getattr(fn, "__code__", None)
     namespace = getattr(fn, "__globals__", None)
     if code is None or namespace is None:

@@ -424,3 +424,8 @@ def record(solutions, case):
 
 EXERCISE = Exercise("two_layer_model", "application", ARG_NAMES, CASES, steps, check, record, spy=SPY,
                     error_step=error_step, mutation_step="forward")
+
+
+def hidden_case(id_, seed, dims, m, learning_rate, num_iterations):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    return training_case(id_, seed, tuple(dims), m, learning_rate, num_iterations)

@@ -84,3 +84,10 @@ def error_step(ctx):
 
 EXERCISE = Exercise("update_parameters", "step_by_step", ("params", "grads", "learning_rate"), CASES, steps,
                     check, record, mutation_step="inputs", error_step=error_step, layered=True)
+
+
+def hidden_case(id_, seed, layer_dims, learning_rate):
+    """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
+    dims = list(layer_dims)
+    return Case(id_, _random(seed, dims, learning_rate), f"{len(dims) - 1} layers {dims}, learning_rate={learning_rate}",
+                {"layer_dims": dims, "lr": learning_rate})
