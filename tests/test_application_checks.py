@@ -118,7 +118,8 @@ TWO_LAYER_WRONG = {
     "cost_arguments_swapped": ([("compute_cost(A2, Y)", "compute_cost(Y, A2)")], "cost", "wrong_value"),
     "one_iteration_short": ([("for i in range(num_iterations):", "for i in range(num_iterations - 1):")],
                             "update", "loop_bounds"),
-    "misspelt_helper": ([("compute_cost(A2, Y)", "compute_costs(A2, Y)")], "cost", "exception"),
+    # A helper that does not exist: undefined_name ("did you mean compute_cost?") since issue 11.
+    "misspelt_helper": ([("compute_cost(A2, Y)", "compute_costs(A2, Y)")], "cost", "undefined_name"),
     "stub": ([("parameters = initialize_parameters(n_x, n_h, n_y)", "raise NotImplementedError()")],
              "init", "not_implemented"),
 }

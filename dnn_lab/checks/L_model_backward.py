@@ -98,7 +98,7 @@ def _dA_source(ctx, dA, L, l):
     candidates = [] if l == L else [("dAL", ctx.exp("dAL"))]
     candidates += [(f"grads['dA{k}']", ctx.exp(f"dA{k}")) for k in range(L) if k != l]
     for name in ("sigmoid_backward", "relu_backward"):
-        candidates += [(f"{name}(…), a dZ", result) for _, _, result in ctx.call.spied.get(name, [])]
+        candidates += [(f"{name}(…)", result) for _, _, result in ctx.call.spied.get(name, [])]
     return next((name for name, value in candidates if close(dA, value)), None)
 
 
@@ -282,7 +282,8 @@ def error_step(ctx):
     L = _L(ctx.case)
     done = len(distinct_calls(ctx.call.spied.get("linear_activation_backward", [])))
     error = ctx.call.error or {}
-    if done and str(error.get("code", "")).startswith("grads["):
+    code = str(error.get("code", ""))
+    if done and code.startswith("grads[") and "linear_activation_backward" not in code:
         return f"layer{L - done + 1}"  # storing the last call's gradients is still that layer's work
     return f"layer{max(L - done, 1)}"
 

@@ -80,6 +80,8 @@ def report_error(ctx, steps, first_hint, stop_case):
         ctx.fail(causes[0].step, causes[0].hint, message_id, **params)
         return
     named = e.get("name") if e.get("name") in steps else None
+    if hint == "uses_globals":
+        named = steps[0]  # where the globals scan reports it when the variable exists
     step = (named or (ex.error_step(ctx) if ex.error_step else None)
             or _step_in_code(e["code"], steps) or steps[0])
     message_id, params = message(ctx, e, hint)

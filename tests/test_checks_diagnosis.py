@@ -1,0 +1,813 @@
+"""Real students' bugs, diagnosed as a teacher would (issue 11): for each class of
+disagreement between our report and a teacher's label, wrong implementations in the
+style students write them — old-template habits, copy-paste between layers, variables
+renamed halfway — each failing at the step the teacher names, with the teacher's hint
+first; and correct-but-redundant code that must pass.
+
+Like tests/test_checks_wrong.py, the functions are moved into a notebook-like
+namespace by ``as_student`` (numpy, copy, the helpers, the correct graded functions).
+"""
+import copy  # noqa: F401  (used by the functions once re-homed)
+import inspect
+
+import numpy as np
+import pytest
+
+from dnn_lab.checks import run_checks
+
+# ruff: noqa: F821  (helpers and graded functions are globals of the notebook namespace)
+
+
+# ==== 1. a specific diagnosis ranks above the generic symptom =====================================
+
+
+def lmb_dA_slot_one_off(AL, Y, caches):
+    # The loop stores dA_prev under l + 1, like dW: layer 1 overwrites the slot layer 2 filled.
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    dA_prev_temp, dW_temp, db_temp = linear_activation_backward(dAL, current_cache, "sigmoid")
+    grads["dA" + str(L - 1)] = dA_prev_temp
+    grads["dW" + str(L)] = dW_temp
+    grads["db" + str(L)] = db_temp
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+        grads["dA" + str(l + 1)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
+def lmb_output_under_dAL(AL, Y, caches):
+    # The output layer's dA_prev filed as dA{L}; the loop then looks for dA{L-1} and crashes.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def up_lowercase_grads(params, grads, learning_rate):
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dw" + str(l + 1)]
+        parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
+    return parameters
+
+
+def lmb_by_hand_relu_on_output(AL, Y, caches):
+    # Written without linear_activation_backward; the hidden-layer line copied for the output layer.
+    grads = {}
+    L = len(caches)
+    dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        m = A_prev.shape[1]
+        dZ = relu_backward(dA, Z)
+        grads["dW" + str(l)] = np.dot(dZ, A_prev.T) / m
+        grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+        grads["dA" + str(l - 1)] = dA = np.dot(W.T, dZ)
+    return grads
+
+
+# ==== 2. a layer that computes right but receives the wrong input ==================================
+
+
+def lmb_hardcoded_dA_index(AL, Y, caches):
+    # grads["dA" + str(L - 1)] copied from the output block into the loop: fine for 2 layers only.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(L - 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_dZ_passed_on(AL, Y, caches):
+    # sigmoid_backward applied by hand, then handed to linear_activation_backward, which applies it again.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    linear_cache, activation_cache = caches[L - 1]
+    dZ = sigmoid_backward(dAL, activation_cache)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dZ, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_output_cache_in_loop(AL, Y, caches):
+    # current_cache = caches[L - 1] pasted into the loop.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[L - 1]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def lmf_output_gets_A_prev(X, parameters):
+    # After the loop the output layer is fed A_prev (the last hidden layer's input), not A.
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A_prev, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def lmf_W1_pasted(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters["W1"], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+# ==== 3. exceptions diagnosed, not reported ========================================================
+
+# -- KeyError → wrong_keys
+
+
+def up_W_for_dW(params, grads, learning_rate):
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l + 1)] -= learning_rate * grads["W" + str(l + 1)]
+        parameters["b" + str(l + 1)] -= learning_rate * grads["b" + str(l + 1)]
+    return parameters
+
+
+def lmf_underscore_key(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters["W_" + str(l)], parameters["b_" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W_" + str(L)], parameters["b_" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+# -- NameError of a notebook variable → uses_globals
+
+
+def cost_reads_t_Y(AL, Y):
+    m = t_Y.shape[1]
+    cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+    return np.squeeze(cost)
+
+
+def lb_reads_t_dZ(dZ, cache):
+    A_prev, W, b = cache
+    m = t_dZ.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def lmb_reads_t_caches(AL, Y, caches):
+    grads = {}
+    L = len(t_caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+# -- NameError with a near-miss → undefined_name, "did you mean"
+
+
+def lmb_renamed_halfway(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    dA_prev_temp, dW_temp, db_temp = linear_activation_backward(dAL, current_cache, "sigmoid")
+    grads["dA" + str(L - 1)] = dA_prev
+    grads["dW" + str(L)] = dW_temp
+    grads["db" + str(L)] = db_temp
+    for l in reversed(range(L - 1)):
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+        grads["dA" + str(l)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
+def lmb_helper_misspelt(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backwards(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backwards(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def laf_capital_relu(A_prev, W, b, activation):
+    if activation == "sigmoid":
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = sigmoid(Z)
+    elif activation == "relu":
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = Relu(Z)
+    cache = (linear_cache, activation_cache)
+    return A, cache
+
+
+def lb_lowercase_dz(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dz, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+# -- a loop variable outside its loop → loop_variable_scope
+
+
+def lmf_output_uses_l(X, parameters):
+    # Right for L >= 2; with one layer the loop never runs and l does not exist.
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W" + str(l + 1)], parameters["b" + str(l + 1)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def lmf_output_fstring_l(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters[f"W{l}"], parameters[f"b{l}"], "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters[f"W{l + 1}"], parameters[f"b{l + 1}"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def lmb_cache_l_before_loop(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[l]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+# -- the student's own assert, diagnosed by the value it tested
+
+
+def lb_assert_after_squeeze(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.squeeze(np.sum(dZ, axis=1, keepdims=True)) / m
+    dA_prev = np.dot(W.T, dZ)
+    assert db.shape == b.shape
+    return dA_prev, dW, db
+
+
+def lf_assert_transposed(A, W, b):
+    Z = np.dot(A.T, W.T) + b.T
+    assert Z.shape == (W.shape[0], A.shape[1])
+    return Z, (A, W, b)
+
+
+def my_linear_backward_no_keepdims(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1) / m
+
+
+def lab_asserts_db_shape(dA, cache, activation):
+    # The student's own linear_backward loses keepdims; their assert in this function catches it.
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    dA_prev, dW, db = linear_backward(dZ, linear_cache)
+    assert db.shape == (dZ.shape[0], 1)
+    return dA_prev, dW, db
+
+
+# ==== 4. the blame follows the computation, not the crash ==========================================
+
+
+def lmb_dAL_transposed_crash(AL, Y, caches):
+    # A transposed dAL only breaks inside linear_backward, two calls later.
+    grads = {}
+    L = len(caches)
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)).T
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_loop_overwrites_output_slot(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(L - 1)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_next_cache_crash(AL, Y, caches):
+    # caches[l + 1] in the loop: relu_backward gets a Z of another shape and raises.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l + 1]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def my_lab_swapped_unpack(dA, cache, activation):
+    # The student's own helper unpacks the cache the wrong way round.
+    activation_cache, linear_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    return linear_backward(dZ, linear_cache)
+
+
+def lmb_correct(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+# ==== 5. partly implemented: one branch or block still the stub =====================================
+
+
+def laf_relu_branch_stub(A_prev, W, b, activation):
+    if activation == "sigmoid":
+        # YOUR CODE STARTS HERE
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = sigmoid(Z)
+        # YOUR CODE ENDS HERE
+
+    elif activation == "relu":
+        # YOUR CODE STARTS HERE
+        raise NotImplementedError()
+        # YOUR CODE ENDS HERE
+
+    cache = (linear_cache, activation_cache)
+    return A, cache
+
+
+def laf_relu_branch_pass(A_prev, W, b, activation):
+    if activation == "sigmoid":
+        # YOUR CODE STARTS HERE
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = sigmoid(Z)
+        # YOUR CODE ENDS HERE
+
+    elif activation == "relu":
+        # YOUR CODE STARTS HERE
+        pass
+        # YOUR CODE ENDS HERE
+
+    cache = (linear_cache, activation_cache)
+    return A, cache
+
+
+def lmf_output_block_stub(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2  # number of layers
+
+    # [LINEAR -> RELU] * (L-1)
+    for l in range(1, L):
+        A_prev = A
+
+        # YOUR CODE STARTS HERE
+        A, cache = linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(cache)
+        # YOUR CODE ENDS HERE
+
+    # LINEAR -> SIGMOID
+
+    # YOUR CODE STARTS HERE
+    raise NotImplementedError()
+    # YOUR CODE ENDS HERE
+
+    return AL, caches
+
+
+def lmb_loop_stub(AL, Y, caches):
+    grads = {}
+    L = len(caches)  # number of layers
+    Y = Y.reshape(AL.shape)
+
+    # YOUR CODE STARTS HERE
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    # YOUR CODE ENDS HERE
+
+    for l in reversed(range(L - 1)):
+        # YOUR CODE STARTS HERE
+        raise NotImplementedError()
+        # YOUR CODE ENDS HERE
+
+    return grads
+
+
+# ==== 6. formula slips: a missing term, an extra 1/m ================================================
+
+
+def cost_multiply_one_term(AL, Y):
+    m = Y.shape[1]
+    cost = -(1 / m) * np.sum(np.multiply(Y, np.log(AL)))
+    return np.squeeze(cost)
+
+
+def cost_mean_second_term_only(AL, Y):
+    return np.squeeze(-np.mean((1 - Y) * np.log(1 - AL)))
+
+
+def cost_dot_one_term(AL, Y):
+    m = Y.shape[1]
+    return np.squeeze(-np.dot(Y, np.log(AL).T) / m)
+
+
+def lmb_dAL_second_term_only(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = np.divide(1 - Y, 1 - AL)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lb_dW_over_m_twice(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = 1 / m * np.dot(dZ, A_prev.T) / m
+    db = 1 / m * np.sum(dZ, axis=1, keepdims=True)
+    return np.dot(W.T, dZ), dW, db
+
+
+def lb_db_mean_over_m(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.mean(dZ, axis=1, keepdims=True) / m
+
+
+def lab_dA_prev_over_m(dA, cache, activation):
+    (A_prev, W, b), Z = cache
+    m = A_prev.shape[1]
+    dZ = relu_backward(dA, Z) if activation == "relu" else sigmoid_backward(dA, Z)
+    dA_prev = 1 / m * np.dot(W.T, dZ)
+    return dA_prev, np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def cost_mean_and_m(AL, Y):
+    m = Y.shape[1]
+    return np.squeeze(-(1 / m) * np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+
+
+# ==== the table: (class, exercise, function, helpers replaced, step, first hint) =====================
+
+DIAGNOSED = [
+    (1, "L_model_backward", lmb_dA_slot_one_off, {}, "layer1", "wrong_keys"),
+    (1, "L_model_backward", lmb_output_under_dAL, {}, "layer2", "wrong_keys"),
+    (1, "update_parameters", up_lowercase_grads, {}, "W1", "wrong_keys"),
+    (1, "L_model_backward", lmb_by_hand_relu_on_output, {}, "layer2", "wrong_activation"),
+
+    (2, "L_model_backward", lmb_hardcoded_dA_index, {}, "layer1", "wrong_layer_input"),
+    (2, "L_model_backward", lmb_dZ_passed_on, {}, "layer2", "wrong_layer_input"),
+    (2, "L_model_backward", lmb_output_cache_in_loop, {}, "layer1", "wrong_layer_input"),
+    (2, "L_model_forward", lmf_output_gets_A_prev, {}, "layer3", "wrong_layer_input"),
+    (2, "L_model_forward", lmf_W1_pasted, {}, "layer2", "wrong_layer_input"),
+
+    (3, "update_parameters", up_W_for_dW, {}, "W1", "wrong_keys"),
+    (3, "L_model_forward", lmf_underscore_key, {}, "layer1", "wrong_keys"),
+    (3, "compute_cost", cost_reads_t_Y, {}, "cost", "uses_globals"),
+    (3, "linear_backward", lb_reads_t_dZ, {}, "dA_prev", "uses_globals"),
+    (3, "L_model_backward", lmb_reads_t_caches, {}, "dAL", "uses_globals"),
+    (3, "L_model_backward", lmb_renamed_halfway, {}, "layer2", "undefined_name"),
+    (3, "L_model_backward", lmb_helper_misspelt, {}, "layer2", "undefined_name"),
+    (3, "linear_activation_forward", laf_capital_relu, {}, "activation", "undefined_name"),
+    (3, "linear_backward", lb_lowercase_dz, {}, "db", "undefined_name"),
+    (3, "L_model_forward", lmf_output_uses_l, {}, "layer1", "loop_variable_scope"),
+    (3, "L_model_forward", lmf_output_fstring_l, {}, "layer1", "loop_variable_scope"),
+    (3, "L_model_backward", lmb_cache_l_before_loop, {}, "layer2", "loop_variable_scope"),
+    (3, "linear_backward", lb_assert_after_squeeze, {}, "db", "missing_keepdims"),
+    (3, "linear_forward", lf_assert_transposed, {}, "Z", "transposed"),
+    (3, "linear_activation_backward", lab_asserts_db_shape, {"linear_backward": my_linear_backward_no_keepdims},
+     "linear_backward", "missing_keepdims"),
+
+    (4, "L_model_backward", lmb_dAL_transposed_crash, {}, "dAL", "transposed"),
+    (4, "L_model_backward", lmb_loop_overwrites_output_slot, {}, "layer1", "wrong_keys"),
+    (4, "L_model_backward", lmb_next_cache_crash, {}, "layer1", "wrong_layer_input"),
+    (4, "L_model_backward", lmb_correct, {"linear_activation_backward": my_lab_swapped_unpack}, "layer2",
+     "exception"),
+
+    (5, "linear_activation_forward", laf_relu_branch_stub, {}, "linear", "partly_implemented"),
+    (5, "linear_activation_forward", laf_relu_branch_pass, {}, "linear", "partly_implemented"),
+    (5, "L_model_forward", lmf_output_block_stub, {}, "layer3", "partly_implemented"),
+    (5, "L_model_backward", lmb_loop_stub, {}, "layer1", "partly_implemented"),
+
+    (6, "compute_cost", cost_multiply_one_term, {}, "cost", "missing_term"),
+    (6, "compute_cost", cost_mean_second_term_only, {}, "cost", "missing_term"),
+    (6, "compute_cost", cost_dot_one_term, {}, "cost", "missing_term"),
+    (6, "L_model_backward", lmb_dAL_second_term_only, {}, "dAL", "missing_term"),
+    (6, "linear_backward", lb_dW_over_m_twice, {}, "dW", "extra_1_over_m"),
+    (6, "linear_backward", lb_db_mean_over_m, {}, "db", "extra_1_over_m"),
+    (6, "linear_activation_backward", lab_dA_prev_over_m, {}, "linear_backward", "extra_1_over_m"),
+    (6, "compute_cost", cost_mean_and_m, {}, "cost", "extra_1_over_m"),
+]
+
+
+def _ids(rows):
+    return [row[2].__name__ for row in rows]
+
+
+def _run(exercise, fn, helpers, as_student):
+    extra = {name: as_student(h) for name, h in helpers.items()}
+    return run_checks(exercise, as_student(fn, **extra), lang="en", timeout=5)
+
+
+@pytest.mark.parametrize("cls, exercise, fn, helpers, step, hint", DIAGNOSED, ids=_ids(DIAGNOSED))
+def test_real_bug_is_diagnosed_at_the_teachers_step_with_the_teachers_hint(cls, exercise, fn, helpers, step, hint,
+                                                                           as_student):
+    """Does this bug fail at the step a teacher names, with the teacher's hint first?"""
+    report = _run(exercise, fn, helpers, as_student)
+    assert not report.passed
+    assert (report.failed_step, report.hints[:1]) == (step, [hint]), report.as_dict()["failures"][:3]
+    assert report.failures[0].hint == hint
+
+
+def test_every_class_has_at_least_three_variants():
+    """Are there at least three wrong implementations for each of the classes 1–6?"""
+    counts = {cls: sum(1 for row in DIAGNOSED if row[0] == cls) for cls in range(1, 7)}
+    assert all(n >= 3 for n in counts.values()), counts
+
+
+# ---- what the messages name ------------------------------------------------------------------------------
+
+
+def _first(report):
+    return report.failures[0]
+
+
+def test_wrong_layer_input_names_what_was_received_and_what_was_needed(as_student):
+    """Does layer 1 of a 3-layer net say it got grads['dA2'] instead of grads['dA1']?"""
+    report = _run("L_model_backward", lmb_hardcoded_dA_index, {}, as_student)
+    first = _first(report)
+    assert (first.case, first.message_id) == ("three_layers", "msg.layer_got_instead")
+    assert (first.params["got"], first.params["expected"]) == ("grads['dA2']", "grads['dA1']")
+
+
+def test_forward_layer_fed_an_old_A_names_it(as_student):
+    """Does the output layer fed A_prev say it got A1 instead of A2 (even though it crashed)?"""
+    report = _run("L_model_forward", lmf_output_gets_A_prev, {}, as_student)
+    params = next(f.params for f in report.failures if f.message_id == "msg.layer_got_instead")
+    assert (params["layer"], params["got"], params["expected"]) == (3, "A1", "A2")
+
+
+def test_dZ_passed_as_dA_is_named(as_student):
+    report = _run("L_model_backward", lmb_dZ_passed_on, {}, as_student)
+    assert _first(report).params["got"].startswith("sigmoid_backward")
+
+
+@pytest.mark.parametrize("fn, used, expected", [
+    (up_W_for_dW, "'W1'", "'dW1'"),
+    (up_lowercase_grads, "'dw1'", "'dW1'"),
+])
+def test_key_error_names_the_key_used_and_the_key_expected(fn, used, expected, as_student):
+    """Does a KeyError on grads name the key the student used and the one to use?"""
+    first = _first(_run("update_parameters", fn, {}, as_student))
+    assert first.message_id == "msg.key_missing"
+    assert (first.params["key"], first.params["expected"]) == (used, expected)
+
+
+def test_misplaced_slot_names_both_keys(as_student):
+    """Is layer 1's dA0 reported as stored under grads['dA1']?"""
+    first = _first(_run("L_model_backward", lmb_dA_slot_one_off, {}, as_student))
+    assert first.message_id == "msg.key_misplaced"
+    assert (first.params["what"], first.params["got"]) == ("dA0", "grads['dA1']")
+
+
+@pytest.mark.parametrize("fn, exercise, name, suggestion", [
+    (lmb_renamed_halfway, "L_model_backward", "dA_prev", "dA_prev_temp"),
+    (lmb_helper_misspelt, "L_model_backward", "linear_activation_backwards", "linear_activation_backward"),
+    (laf_capital_relu, "linear_activation_forward", "Relu", "relu"),
+    (lb_lowercase_dz, "linear_backward", "dz", "dZ"),
+])
+def test_undefined_name_suggests_the_near_miss(fn, exercise, name, suggestion, as_student):
+    """Does a NameError with a near-miss say "did you mean …" with the right name?"""
+    first = _first(_run(exercise, fn, {}, as_student))
+    assert first.message_id == "msg.undefined_name_suggest"
+    assert (first.params["name"], first.params["suggestion"]) == (name, suggestion)
+
+
+def test_loop_variable_scope_names_the_loop(as_student):
+    """Does the message point at the loop whose variable was used outside it?"""
+    first = _first(_run("L_model_forward", lmf_output_uses_l, {}, as_student))
+    lines, start = inspect.getsourcelines(lmf_output_uses_l)
+    loop_line = start + next(i for i, text in enumerate(lines) if "for l in range(1, L)" in text)
+    assert (first.case, first.params["name"], first.params["loop_line"]) == ("one_layer", "l", loop_line)
+
+
+def test_exception_inside_a_called_function_names_that_function_and_its_line(as_student):
+    """When the student's own linear_activation_backward raises, does the report name it and
+    its line, not a line of L_model_backward?"""
+    report = _run("L_model_backward", lmb_correct, {"linear_activation_backward": my_lab_swapped_unpack},
+                  as_student)
+    first = _first(report)
+    lines, start = inspect.getsourcelines(my_lab_swapped_unpack)
+    assert first.params["where"] == "my_lab_swapped_unpack"
+    assert start <= first.params["line"] < start + len(lines)
+    assert first.message_id in ("msg.exception_in", "msg.exception_helper")
+
+
+def test_exception_in_a_provided_helper_names_the_helper(as_student):
+    report = _run("L_model_backward", lmb_next_cache_crash, {}, as_student)
+    exc = next(f for f in report.failures if f.message_id.startswith("msg.exception"))
+    assert exc.message_id == "msg.exception_helper" and exc.params["helper"] == "relu_backward"
+
+
+@pytest.mark.parametrize("fn, exercise, block", [
+    (laf_relu_branch_stub, "linear_activation_forward", "`if activation == 'relu'`"),
+    (laf_relu_branch_pass, "linear_activation_forward", "`if activation == 'relu'`"),
+    (lmf_output_block_stub, "L_model_forward", "`# LINEAR -> SIGMOID`"),
+    (lmb_loop_stub, "L_model_backward", "`for l in reversed(range(L - 1))`"),
+])
+def test_partly_implemented_names_the_block(fn, exercise, block, as_student):
+    """Does partly_implemented name the branch or block that is still the template?"""
+    first = _first(_run(exercise, fn, {}, as_student))
+    assert first.message_id == "msg.partly_implemented" and first.params["block"] == block
+
+
+def test_partly_implemented_keeps_the_passing_branch_passing(as_student):
+    """With only the relu branch missing, do the sigmoid cases still pass?"""
+    report = _run("linear_activation_forward", laf_relu_branch_stub, {}, as_student)
+    assert [c.passed for c in report.cases][:1] == [True]
+
+
+# ==== 7. correct but redundant: extra calls whose results are right pass ============================
+
+
+def lmb_output_layer_twice(AL, Y, caches):
+    # The output layer before the loop, and again inside it (the loop covers every layer).
+    grads = {}
+    L = len(caches)
+    Y = Y.reshape(AL.shape)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L)):
+        current_cache = caches[l]
+        if l == L - 1:
+            dA_prev_temp, dW_temp, db_temp = linear_activation_backward(dAL, current_cache, "sigmoid")
+        else:
+            dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 1)], current_cache,
+                                                                        "relu")
+        grads["dA" + str(l)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
+def lmb_one_call_per_output(AL, Y, caches):
+    # Each gradient taken from its own call.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)] = linear_activation_backward(dAL, caches[L - 1], "sigmoid")[0]
+    grads["dW" + str(L)] = linear_activation_backward(dAL, caches[L - 1], "sigmoid")[1]
+    grads["db" + str(L)] = linear_activation_backward(dAL, caches[L - 1], "sigmoid")[2]
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)] = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")[0]
+        grads["dW" + str(l + 1)] = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")[1]
+        grads["db" + str(l + 1)] = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")[2]
+    return grads
+
+
+def lmb_trial_call_first(AL, Y, caches):
+    # A trial call to look at the shapes, kept from debugging.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    trial = linear_activation_backward(dAL, caches[-1], "sigmoid")
+    assert len(trial) == 3
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmf_cache_from_second_call(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, _ = linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu")[1])
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+REDUNDANT = [
+    ("L_model_backward", lmb_output_layer_twice),
+    ("L_model_backward", lmb_one_call_per_output),
+    ("L_model_backward", lmb_trial_call_first),
+    ("L_model_forward", lmf_cache_from_second_call),
+]
+
+
+@pytest.mark.parametrize("exercise, fn", REDUNDANT, ids=[row[1].__name__ for row in REDUNDANT])
+def test_redundant_but_correct_calls_pass(exercise, fn, as_student):
+    """Does correct code that calls the layer helper more often than needed pass, without loop_bounds?"""
+    report = run_checks(exercise, as_student(fn), lang="en", timeout=5)
+    assert report.passed, report.as_dict()["failures"][:3]
+    assert "loop_bounds" not in report.hints
+
+
+def lmb_output_twice_keeps_relu(AL, Y, caches):
+    # Redundant AND wrong: the second computation of the output layer (kept) uses relu.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L)):
+        dA = dAL if l == L - 1 else grads["dA" + str(l + 1)]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(dA, caches[l], "relu")
+    return grads
+
+
+def test_an_extra_call_whose_result_is_kept_and_wrong_still_fails(as_student):
+    """Is an extra call that overwrites a right result with a wrong one still caught?"""
+    report = run_checks("L_model_backward", as_student(lmb_output_twice_keeps_relu), lang="en", timeout=5)
+    assert not report.passed and report.failed_step in ("layer1", "layer2")
