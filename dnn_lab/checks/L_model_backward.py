@@ -168,13 +168,13 @@ def check(ctx):
     else:
         check_dAL_by_hand(ctx, L)
     ctx.visit("dAL")
-    stop_if_misplaced(ctx, grads, L)
     want_keys = expected_keys(L)
     for l in range(L, 0, -1):
         step = f"layer{l}"
         names = (f"dA{l - 1}", f"dW{l}", f"db{l}")
         missing = [k for k in names if k not in grads]
         if missing:
+            stop_if_misplaced(ctx, grads, L)
             layers_done = len({k for k in grads if str(k).startswith("dW")})
             if not (set(grads) - want_keys) and layers_done < L:
                 ctx.stop(step, "loop_bounds", "msg.loop_bounds", what="grads", expected=L, got=layers_done)
@@ -187,6 +187,9 @@ def check(ctx):
         ok &= ctx.array(step, names[2], grads[names[2]], names[2], m=m, is_sum=True)
         ok &= ctx.array(step, names[0], grads[names[0]], names[0], extra_m=m)
         if not ok:
+            if find_misplaced(ctx, grads, L):
+                del ctx.findings[before:]
+                stop_if_misplaced(ctx, grads, L)
             used = _activations_by_hand(ctx, L).get(l, set()) if not calls else set()
             want = "sigmoid_backward" if l == L else "relu_backward"
             if used and want not in used:
