@@ -64,9 +64,10 @@ def _dev(args, rest):
     if args.what in ("figures", "all"):
         from .diagram.figures import main as figures_main
         root = dev.repo_root()
-        figures_main([str(root / "images")])
-        figures_main([str(root / "assignments" / "source" / "step_by_step" / "images"), "--formats", "png"])
-        print("figures: images/ and assignments/source/step_by_step/images/")
+        figures_main([str(root / "images"), "--all-langs"])
+        figures_main([str(root / "assignments" / "source" / "step_by_step" / "images"), "--formats", "png",
+                      "--all-langs"])
+        print("figures (both, zh/, en/): images/ and assignments/source/step_by_step/images/")
     if args.what in ("student-notebooks", "all"):
         for path in dev.regenerate_student_notebooks():
             print(f"student notebook: {path}")

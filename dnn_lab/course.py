@@ -9,6 +9,7 @@ import shutil
 from contextlib import nullcontext
 from pathlib import Path
 
+from .diagram.figures import keep_figure_set
 from .sources import assignments_in, source_dir
 
 CODE_STUB = "# YOUR CODE STARTS HERE\nraise NotImplementedError()\n# YOUR CODE ENDS HERE"
@@ -91,6 +92,7 @@ def init_course(course_dir, lang="both", source=None):
                 continue
             shutil.copytree(source / name, target,
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", ".dnn_lab"))
+            keep_figure_set(target / "images", lang)  # the figures of the course's language only
             copied.append(name)
     config = course_dir / "nbgrader_config.py"
     wrote_config = not config.exists()

@@ -114,9 +114,11 @@ def regenerate_student_notebooks(root=None, assignments=None):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy(release / f"{assignment}.ipynb", target)
                 written.append(target)
+                if (release / "images").is_dir():  # each language carries its own figures
+                    shutil.copytree(release / "images", out / lang / "images")
                 if lang == "both":
                     shutil.copytree(release, out / "files",
-                                    ignore=shutil.ignore_patterns(f"{assignment}.ipynb", "__pycache__"))
+                                    ignore=shutil.ignore_patterns(f"{assignment}.ipynb", "__pycache__", "images"))
     return written
 
 

@@ -43,7 +43,7 @@ def prepare_workspace(directory, lang="both", assignment=ASSIGNMENT):
     directory = Path(directory)
     notebook = directory / f"{assignment}.ipynb"
     if notebook.exists():
-        for rel, src in supporting_files(assignment):
+        for rel, src in supporting_files(assignment, lang):
             target = directory / rel
             if not target.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -2,10 +2,20 @@
 
 The source notebooks keep every text twice: markdown cells tagged
 ``metadata.dnn_lab.lang`` = "zh" or "en" (in that order), and docstring/comment
-lines prefixed ``zh:`` / ``en:``.  For ``lang`` = "zh" or "en" this keeps one
-language and drops the prefixes; "both" keeps both (Chinese first).  The setup
-cell's ``dnn_lab.set_language(...)`` is rewritten so that the checks speak the
-same language.  Configure it in ``nbgrader_config.py``::
+lines prefixed ``zh:`` / ``en:`` (in each run of prefixed lines the Chinese
+lines come first).  For ``lang`` = "zh" or "en" this keeps one language and
+drops the prefixes; "both" keeps both, prefixes included (Chinese first).
+
+Two lines are rewritten rather than selected:
+
+- the setup cell's ``dnn_lab.set_language(...)``, so that the checks speak the
+  notebook's language;
+- the comment after ``check("<name>")`` on the first line of a check cell
+  (``metadata.dnn_lab.role == "check"``), which becomes :data:`CHECK_COMMENT`
+  in the chosen language.  Nothing else of a check cell is touched (its hidden
+  region is data the grader parses).
+
+Configure it in ``nbgrader_config.py``::
 
     c.LanguagePreprocessor.lang = "zh"
 """
@@ -14,8 +24,17 @@ import re
 from nbconvert.preprocessors import Preprocessor
 from traitlets import Enum
 
+LANGS = ("zh", "en", "both")
 LANG_LINE = re.compile(r"^(\s*(?:#\s*)?)(zh|en):\s?(.*)$")
 SET_LANGUAGE = re.compile(r"""set_language\(\s*["'](zh|en|both)["']\s*\)""")
+CHECK_CALL = re.compile(r"""^(check\(\s*["'][A-Za-z_][A-Za-z0-9_]*["']\s*\))[ \t]*(#[^\n]*)?$""")
+
+# The comment on a check cell's first line, per language.
+CHECK_COMMENT = {
+    "zh": "# 每次修改函数并重新运行它的单元格后，再点一次「检查」",
+    "en": "# after every change, re-run the function's cell and click Check again",
+    "both": "# 每次修改函数并重新运行它的单元格后，再点一次「检查」 / re-run the function's cell and click Check again",
+}
 
 
 def select_code(source, lang):
@@ -27,23 +46,36 @@ def select_code(source, lang):
             indent, line_lang, text = m.groups()
             if lang != "both" and line_lang != lang:
                 continue
-            line = indent + text if lang != "both" else line
+            line = (indent + text).rstrip() if lang != "both" else line
         out.append(line)
     text = "\n".join(out)
     return SET_LANGUAGE.sub(f'set_language("{lang}")', text)
 
 
+def check_comment(source, lang):
+    """``source`` of a check cell with its first line's comment in ``lang``."""
+    first, sep, rest = source.partition("\n")
+    m = CHECK_CALL.match(first)
+    if not m:
+        return source
+    return f"{m.group(1)}  {CHECK_COMMENT[lang]}{sep}{rest}"
+
+
 def select_language(nb, lang):
     """Return ``nb`` with only ``lang``'s prose (in place, also returned)."""
-    if lang not in ("zh", "en", "both"):
+    if lang not in LANGS:
         raise ValueError(f"lang must be zh, en or both, not {lang!r}")
     cells = []
     for cell in nb.cells:
-        cell_lang = cell.get("metadata", {}).get("dnn_lab", {}).get("lang")
+        meta = cell.get("metadata", {}).get("dnn_lab", {})
+        cell_lang = meta.get("lang")
         if cell.cell_type == "markdown" and cell_lang and lang != "both" and cell_lang != lang:
             continue
         if cell.cell_type == "code":
-            cell.source = select_code(cell.source, lang)
+            if meta.get("role") == "check":
+                cell.source = check_comment(cell.source, lang)
+            else:
+                cell.source = select_code(cell.source, lang)
         cells.append(cell)
     nb.cells = cells
     nb.metadata.setdefault("dnn_lab", {})["lang"] = lang
@@ -53,7 +85,7 @@ def select_language(nb, lang):
 class LanguagePreprocessor(Preprocessor):
     """Keeps the chosen language of a bilingual dnn_lab notebook."""
 
-    lang = Enum(["zh", "en", "both"], default_value="both",
+    lang = Enum(list(LANGS), default_value="both",
                 help="Language of the generated student notebook: zh, en or both.").tag(config=True)
     enabled = True
 

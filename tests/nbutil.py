@@ -70,3 +70,30 @@ def fill(student_nb, answers):
 
 def copy_assignment_files(release_dir, target_dir):
     shutil.copytree(release_dir, target_dir, dirs_exist_ok=True)
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def expected_blocks_not_printed(nb):
+    """Check every "Expected output" block of an executed notebook: the numbers it shows must appear,
+    in the same order, in what the code cells since the previous prose printed. Returns
+    ([(section, missing numbers)] for the blocks that fail, number of blocks checked)."""
+    printed, after_prose, bad, checked = "", True, [], 0
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            if after_prose:
+                printed, after_prose = "", False
+            printed += "".join(o.get("text", "") for o in cell.get("outputs", []) if o.output_type == "stream")
+            continue
+        after_prose = True
+        section = cell.get("metadata", {}).get("dnn_lab", {}).get("section", "")
+        if not section.endswith(".expected"):
+            continue
+        block = re.search(r"```\n(.*?)```", cell.source, re.S).group(1)
+        wanted, got = NUMBER.findall(block), iter(NUMBER.findall(printed))
+        missing = [n for n in wanted if not any(n == g for g in got)]
+        if not wanted or missing:
+            bad.append((section, missing or "no numbers"))
+        checked += 1
+    return bad, checked

@@ -14,7 +14,7 @@ import pytest
 from nbclient import NotebookClient
 from PIL import Image
 
-from nbutil import SOURCE, grade_id, solution_lines
+from nbutil import SOURCE, expected_blocks_not_printed, grade_id, solution_lines
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -122,9 +122,28 @@ def test_small_initialiser_stalls_where_the_scaled_one_learns(executed_source):
     """In the initialiser demo, does the ×0.01 start lower the cost much less than 1/sqrt(n)?"""
     nb, _ = executed_source
     drops = [float(a) - float(b) for a, b in
-             re.findall(r"cost ([0-9.]+) -> ([0-9.]+)", stdout_of(cell(nb, "init_scale_demo")))]
+             re.findall(r"([0-9.]+) -> ([0-9.]+)", stdout_of(cell(nb, "init_scale_demo")))]
     small, scaled = drops
     assert scaled > 3 * small > 0
+
+
+def test_expected_output_values_are_printed(executed_source):
+    """Does every expected-output block (first and final costs of both models, the predict demo,
+    the accuracies) show numbers that the cells before it print, in order?"""
+    nb, _ = executed_source
+    bad, checked = expected_blocks_not_printed(nb)
+    assert bad == [] and checked == 14
+    sections = {c.metadata["dnn_lab"]["section"] for c in nb.cells if c.cell_type == "markdown"}
+    assert {"ex1.expected", "ex2.expected", "ex3.expected", "train_two_layer.expected",
+            "train_L_layer.expected", "results.expected"} <= sections
+
+
+def test_predict_has_a_demo_cell_before_its_check(executed_source):
+    """Is predict demonstrated (labels and accuracy printed) before its check cell, like every exercise?"""
+    nb, _ = executed_source
+    order = [grade_id(c) for c in nb.cells]
+    assert order.index("predict") < order.index("predict_demo") < order.index("predict_test")
+    assert re.search(r"Accuracy: [0-9.]+\np_demo = \[\[", stdout_of(cell(nb, "predict_demo")))
 
 
 @pytest.mark.parametrize("gid", ["data", "plot_two_layer", "init_scale_demo", "plot_both", "mislabeled", "own_image"])

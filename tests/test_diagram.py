@@ -16,7 +16,7 @@ from dnn_lab.diagram import FIGURES, NoDiagram, build_graph, has_diagram, render
 from dnn_lab.diagram import draw as drawing
 from dnn_lab.diagram.draw import FAILED, KIND_STYLE, NEUTRAL, NOT_REACHED, PASSED, STATE_STYLE, draw
 from dnn_lab.diagram.figures import main as figures_main
-from dnn_lab.diagram.figures import write_figures
+from dnn_lab.diagram.figures import copy_figure_set, keep_figure_set, set_dir, write_figure_sets, write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 # Every graded exercise of both parts: each must have a diagram for each of its cases.
@@ -417,19 +417,43 @@ FRESH_TOLERANCE = 8   # pixels; a changed label or shape changes hundreds
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory):
     out = tmp_path_factory.mktemp("figures")
-    write_figures(out, formats=("png", "svg"))
+    write_figure_sets(out, formats=("png", "svg"))
     return out
 
 
+@pytest.mark.parametrize("lang", ["both", "zh", "en"])
 @pytest.mark.parametrize("folder", ["images", "assignments/source/step_by_step/images"])
 @pytest.mark.parametrize("name", list(FIGURES))
-def test_committed_figures_are_fresh(name, folder, regenerated):
-    """Are the committed notebook figures what the diagram code draws now?
-    (Fix: python -m dnn_lab.diagram.figures images/ and … assignments/source/step_by_step/images --formats png)"""
-    committed = ROOT / folder / f"{name}.png"
+def test_committed_figures_are_fresh(name, folder, lang, regenerated):
+    """Are the committed notebook figures of each language what the diagram code draws now?
+    (Fix: dnn-lab dev figures)"""
+    committed = set_dir(ROOT / folder, lang) / f"{name}.png"
     assert committed.is_file(), f"missing {committed}"
-    diff = _differing_pixels(committed, regenerated / f"{name}.png")
+    diff = _differing_pixels(committed, set_dir(regenerated, lang) / f"{name}.png")
     assert diff is not None and diff <= FRESH_TOLERANCE, f"{committed} is stale ({diff} pixels differ)"
+
+
+def test_the_three_figure_sets_differ_by_language(regenerated):
+    """Do the zh, en and both sets draw different labels (so a wrong set cannot pass as the right one)?"""
+    for name in FIGURES:
+        a, b, c = (set_dir(regenerated, lang) / f"{name}.png" for lang in ("zh", "en", "both"))
+        assert all(_differing_pixels(x, y) in (None,) or _differing_pixels(x, y) > FRESH_TOLERANCE
+                   for x, y in ((a, b), (a, c), (b, c))), name
+
+
+def test_an_assignment_copy_keeps_one_language(tmp_path, regenerated):
+    """Does keep_figure_set leave exactly the chosen language's figures, flat under images/?"""
+    import shutil
+    for lang in ("zh", "en", "both"):
+        images = tmp_path / lang / "images"
+        shutil.copytree(regenerated, images)
+        keep_figure_set(images, lang)
+        assert sorted(p.name for p in images.iterdir() if p.suffix == ".png") == sorted(f"{n}.png" for n in FIGURES)
+        assert not (images / "zh").exists() and not (images / "en").exists()
+        for name in FIGURES:
+            assert (images / f"{name}.png").read_bytes() == (set_dir(regenerated, lang) / f"{name}.png").read_bytes()
+    copied = copy_figure_set(regenerated, tmp_path / "flat", "en")
+    assert len(copied) == len(FIGURES)
 
 
 def _svg_geometry(svg_bytes):

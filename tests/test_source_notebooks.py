@@ -34,7 +34,28 @@ def test_each_exercise_has_a_solution_cell_and_a_graded_test_cell(assignment):
         test = by_id[f"{name}_test"]
         meta = test.metadata["nbgrader"]
         assert meta["grade"] and meta["locked"] and meta["points"] > 0
-        assert f'check("{name}")' in test.source and f"{name}_test({name})" in test.source
-        assert "### BEGIN HIDDEN TESTS" in test.source
+        assert test.source.splitlines()[0].startswith(f'check("{name}")  # ')
+        assert "### BEGIN HIDDEN TESTS\n" in test.source and "hidden_cases = [" in test.source
         # our own metadata never goes inside nbgrader's
         assert "dnn_lab" not in meta and "lang" not in meta
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_bilingual_code_lines_come_in_zh_en_runs(assignment):
+    """Does every run of zh:/en: docstring or comment lines hold both languages, Chinese first,
+    and is every other docstring or comment line free of prose (so one language can be kept)?"""
+    from dnn_lab.nbgrader_lang import LANG_LINE
+    for cell in source_notebook(assignment).cells:
+        if cell.cell_type != "code" or cell.metadata.get("dnn_lab", {}).get("role") == "check":
+            continue
+        run = []
+        for line in cell.source.splitlines() + [""]:
+            m = LANG_LINE.match(line)
+            if m:
+                run.append(m.group(2))
+                continue
+            if run:
+                assert set(run) == {"zh", "en"} and run == sorted(run, key=["zh", "en"].index), cell.source
+            run = []
+            comment = line.split("#", 1)[1] if "#" in line and "BEGIN" not in line and "END" not in line else ""
+            assert not re.search(r"[A-Za-z]+ [a-z]+ [a-z]+", comment), line

@@ -59,7 +59,7 @@ def fresh_copy(root, folder="", assignment="step_by_step", lang="both", allow_hi
         raise ActionError("not_a_directory", 400, folder)
     # check every target before writing anything: a symlinked images/ must not lead out
     plan = []
-    for rel, src in supporting_files(assignment):
+    for rel, src in supporting_files(assignment, lang):
         target = directory.joinpath(*rel.split("/"))
         real = _resolve(root, "/".join(filter(None, [relative_to_root(root, directory), rel])))
         plan.append((rel, src, target, real))

@@ -1,0 +1,181 @@
+"""Is each generated student version single-language end to end?
+
+The bundled student notebooks (real ``nbgrader generate_assignment`` output) are
+scanned cell by cell: markdown, docstrings, comments and string literals.  Their
+figures are checked from our own graph data (the labels each figure draws),
+not by OCR, and against the files shipped with that version.
+
+- en: no CJK character anywhere;
+- zh: no English prose (three or more English words in a row) outside inline
+  code, formulas, code blocks (expected outputs) and code identifiers;
+- both: zh first — markdown pairs and every run of ``zh:``/``en:`` lines.
+"""
+import io
+import re
+import tokenize
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from dnn_lab.checks import ASSIGNMENTS
+from dnn_lab.diagram.figures import FIGURES, figure_texts, set_dir
+from dnn_lab.nbgrader_lang import CHECK_COMMENT, LANG_LINE, select_language
+from dnn_lab.notebooks import student_notebook, supporting_files
+from nbutil import SOLUTION_REGION, SOURCE, source_notebook
+
+CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+# three or more English words in a row: the first may be capitalised, the others lower case
+PROSE = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,;'’-]+[a-z]+){2,}\b")
+# markup that is not prose: fenced blocks, inline code, formulas, link targets, HTML tags
+NOT_PROSE = [re.compile(p, re.S) for p in (r"```.*?```", r"`[^`\n]*`", r"\$\$.*?\$\$", r"\$[^$\n]*\$",
+                                            r"\]\([^)]*\)", r"<[^>]+>")]
+# nbgrader's stub is part of the contract (SPEC §5), identical in every language
+STUB_LINES = ("# YOUR CODE STARTS HERE", "# YOUR CODE ENDS HERE")
+IMAGE = re.compile(r"!\[[^\]]*\]\((images/[^)]+)\)")
+
+VERSIONS = [(a, lang) for a in sorted(ASSIGNMENTS) for lang in ("zh", "en", "both")]
+
+
+def prose_of_markdown(text):
+    for pattern in NOT_PROSE:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def texts_of_code(source):
+    """Comments and string literals of a code cell (docstrings, print labels), without nbgrader's stub."""
+    out = []
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT and tok.string.strip() not in STUB_LINES:
+            out.append(tok.string)
+        elif tok.type == tokenize.STRING:
+            out.append(tok.string)
+    return out
+
+
+def english_prose(text):
+    return PROSE.findall(text)
+
+
+def load(assignment, lang):
+    return nbformat.reads(student_notebook(assignment, lang).read_text(encoding="utf-8"), as_version=4)
+
+
+def texts(nb):
+    """(where, text) of every piece of prose a student sees in the notebook file."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            yield f"cell {i} (markdown)", cell.source
+        else:
+            for text in texts_of_code(cell.source):
+                yield f"cell {i} (code)", text
+
+
+def figures_of(nb):
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            names.update(Path(p).stem for p in IMAGE.findall(cell.source))
+    return sorted(names)
+
+
+@pytest.mark.parametrize("assignment,lang", VERSIONS)
+def test_generated_version_speaks_one_language(assignment, lang):
+    """Does the bundled zh / en version hold no prose of the other language (markdown, docstrings,
+    comments, printed labels, check-cell comments), and the both version both?"""
+    nb = load(assignment, lang)
+    assert nb.metadata["dnn_lab"]["lang"] == lang
+    found = list(texts(nb))
+    assert len(found) > 40
+    if lang == "en":
+        bad = [(where, text[:80]) for where, text in found if CJK.search(text)]
+    elif lang == "zh":
+        bad = [(where, english_prose(prose_of_markdown(text) if "markdown" in where else text))
+               for where, text in found]
+        bad = [b for b in bad if b[1]]
+    else:
+        bad = []
+        assert any(CJK.search(text) for _, text in found) and any(english_prose(t) for _, t in found)
+    assert bad == []
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_both_version_puts_chinese_first(assignment):
+    """In the both version, does every zh/en pair come Chinese first: markdown pairs and each run of prefixed lines?"""
+    nb = load(assignment, "both")
+    langs = [c.metadata["dnn_lab"]["lang"] for c in nb.cells if c.cell_type == "markdown"]
+    assert langs == ["zh", "en"] * (len(langs) // 2)
+    runs = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        run = []
+        for line in cell.source.splitlines() + [""]:
+            m = LANG_LINE.match(line)
+            if m:
+                run.append(m.group(2))
+                continue
+            if run:
+                assert run == sorted(run, key=["zh", "en"].index) and set(run) == {"zh", "en"}, cell.source
+                runs += 1
+            run = []
+    assert runs >= 4
+
+
+@pytest.mark.parametrize("assignment,lang", VERSIONS)
+def test_check_cells_comment_in_the_chosen_language(assignment, lang):
+    """Does every check cell start with check("<name>") and the check comment of that language?"""
+    nb = load(assignment, lang)
+    checks = [c for c in nb.cells if c.metadata.get("dnn_lab", {}).get("role") == "check"]
+    assert len(checks) == len(ASSIGNMENTS[assignment])
+    for cell, name in zip(checks, ASSIGNMENTS[assignment]):
+        assert cell.source.splitlines()[0] == f'check("{name}")  {CHECK_COMMENT[lang]}'
+
+
+@pytest.mark.parametrize("lang", ["zh", "en", "both"])
+def test_figures_of_each_version_are_drawn_in_its_language(lang):
+    """Are the figures shipped with the step_by_step version exactly that language's set, and does
+    every label they draw (from the graph data) pass the same language scan?"""
+    nb = load("step_by_step", lang)
+    names = figures_of(nb)
+    assert names == sorted(FIGURES)
+    shipped = {rel: src for rel, src in supporting_files("step_by_step", lang)}
+    source_set = set_dir(SOURCE / "step_by_step" / "images", lang)
+    for name in names:
+        assert shipped[f"images/{name}.png"].read_bytes() == (source_set / f"{name}.png").read_bytes(), name
+        labels = figure_texts(name, lang)
+        assert labels
+        if lang == "en":
+            assert [t for t in labels if CJK.search(t)] == [], name
+        elif lang == "zh":
+            assert [t for t in labels if english_prose(t)] == [], name
+            assert any(CJK.search(t) for t in labels), name
+    # the three sets differ: a single-language version never ships the other language's figures
+    sets = {other: (set_dir(SOURCE / "step_by_step" / "images", other) / "outline.png").read_bytes()
+            for other in ("zh", "en", "both")}
+    assert len(set(sets.values())) == 3
+
+
+def test_the_scan_can_fail():
+    """Would the scan catch a Chinese comment in en, an English sentence in zh, and a stray prefix order?"""
+    assert CJK.search("# 层数")
+    assert english_prose(prose_of_markdown("梯度 `np.sum` 是 the number of layers。"))
+    assert not english_prose(prose_of_markdown("随机初始化打破了这种对称性（symmetry breaking），见 `np.random.randn(n_h, n_x)`。"))
+    assert english_prose("\n".join(texts_of_code('x = 1  # number of layers\n')))
+    assert not english_prose("\n".join(texts_of_code("# YOUR CODE STARTS HERE\nraise NotImplementedError()\n")))
+    nb = source_notebook("step_by_step")
+    zh = select_language(nb, "zh")
+    zh.cells[0].source += "\n\nThis sentence is English."
+    assert english_prose(prose_of_markdown(zh.cells[0].source))
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
+def test_instructions_quote_no_solution_line(assignment):
+    """Do the instructions describe each step without quoting a line of the solution?"""
+    nb = source_notebook(assignment)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    quoted = [line.strip() for c in nb.cells for region in SOLUTION_REGION.findall(c.source)
+              for line in region.splitlines() if len(line.strip()) > 12 and line.strip() in prose]
+    assert quoted == []
