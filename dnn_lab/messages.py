@@ -254,6 +254,10 @@ MESSAGES = {
         "zh": "`{where}` 第 {line} 行读取的键 {key} 不存在，应当用 {expected}：\n    {code}",
         "en": "`{where}` line {line} reads the key {key}, which is not there; the key to use is {expected}:\n    {code}",
     },
+    "msg.key_not_stored": {
+        "zh": "第 {layer} 层算出了 {what}，却没有把它存进 {expected}；下一层正是从那里读取它。",
+        "en": "Layer {layer} computed {what} but never stored it as {expected}, where the next layer reads it.",
+    },
     "msg.key_missing_plain": {
         "zh": "`{where}` 第 {line} 行读取的键 {key} 在那时还不存在：\n    {code}",
         "en": "`{where}` line {line} reads the key {key}, which does not exist at that point:\n    {code}",

@@ -78,6 +78,23 @@ def lmb_by_hand_relu_on_output(AL, Y, caches):
     return grads
 
 
+def lmb_old_template_keys(AL, Y, caches):
+    # An older edition of the course numbered the dA slots one up: dA1..dAL instead of dA0..dA(L-1).
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 2)], current_cache, "relu")
+        grads["dA" + str(l + 1)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
 # ==== 2. a layer that computes right but receives the wrong input ==================================
 
 
@@ -373,6 +390,22 @@ def lmb_next_cache_crash(AL, Y, caches):
     return grads
 
 
+def lmb_output_not_stored(AL, Y, caches):
+    # The output layer's results stay in local variables; the loop reads grads and crashes.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    dA_prev_temp, dW_temp, db_temp = linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    grads["dW" + str(L)] = dW_temp
+    grads["db" + str(L)] = db_temp
+    for l in reversed(range(L - 1)):
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+        grads["dA" + str(l)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
 def my_lab_swapped_unpack(dA, cache, activation):
     # The student's own helper unpacks the cache the wrong way round.
     activation_cache, linear_cache = cache
@@ -472,6 +505,23 @@ def lmb_loop_stub(AL, Y, caches):
     return grads
 
 
+def lab_relu_branch_stub(dA, cache, activation):
+    linear_cache, activation_cache = cache
+
+    if activation == "relu":
+        # YOUR CODE STARTS HERE
+        raise NotImplementedError()
+        # YOUR CODE ENDS HERE
+
+    elif activation == "sigmoid":
+        # YOUR CODE STARTS HERE
+        dZ = sigmoid_backward(dA, activation_cache)
+        dA_prev, dW, db = linear_backward(dZ, linear_cache)
+        # YOUR CODE ENDS HERE
+
+    return dA_prev, dW, db
+
+
 # ==== 6. formula slips: a missing term, an extra 1/m ================================================
 
 
@@ -494,6 +544,19 @@ def lmb_dAL_second_term_only(AL, Y, caches):
     grads = {}
     L = len(caches)
     dAL = np.divide(1 - Y, 1 - AL)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_dAL_over_m(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    m = AL.shape[1]
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)) / m
     grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
         linear_activation_backward(dAL, caches[L - 1], "sigmoid")
     for l in reversed(range(L - 1)):
@@ -536,6 +599,7 @@ DIAGNOSED = [
     (1, "L_model_backward", lmb_output_under_dAL, {}, "layer2", "wrong_keys"),
     (1, "update_parameters", up_lowercase_grads, {}, "W1", "wrong_keys"),
     (1, "L_model_backward", lmb_by_hand_relu_on_output, {}, "layer2", "wrong_activation"),
+    (1, "L_model_backward", lmb_old_template_keys, {}, "layer2", "wrong_keys"),
 
     (2, "L_model_backward", lmb_hardcoded_dA_index, {}, "layer1", "wrong_layer_input"),
     (2, "L_model_backward", lmb_dZ_passed_on, {}, "layer2", "wrong_layer_input"),
@@ -563,6 +627,7 @@ DIAGNOSED = [
     (4, "L_model_backward", lmb_dAL_transposed_crash, {}, "dAL", "transposed"),
     (4, "L_model_backward", lmb_loop_overwrites_output_slot, {}, "layer1", "wrong_keys"),
     (4, "L_model_backward", lmb_next_cache_crash, {}, "layer1", "wrong_layer_input"),
+    (4, "L_model_backward", lmb_output_not_stored, {}, "layer2", "wrong_keys"),
     (4, "L_model_backward", lmb_correct, {"linear_activation_backward": my_lab_swapped_unpack}, "layer2",
      "exception"),
 
@@ -570,6 +635,7 @@ DIAGNOSED = [
     (5, "linear_activation_forward", laf_relu_branch_pass, {}, "linear", "partly_implemented"),
     (5, "L_model_forward", lmf_output_block_stub, {}, "layer3", "partly_implemented"),
     (5, "L_model_backward", lmb_loop_stub, {}, "layer1", "partly_implemented"),
+    (5, "linear_activation_backward", lab_relu_branch_stub, {}, "activation_backward", "partly_implemented"),
 
     (6, "compute_cost", cost_multiply_one_term, {}, "cost", "missing_term"),
     (6, "compute_cost", cost_mean_second_term_only, {}, "cost", "missing_term"),
@@ -579,6 +645,7 @@ DIAGNOSED = [
     (6, "linear_backward", lb_db_mean_over_m, {}, "db", "extra_1_over_m"),
     (6, "linear_activation_backward", lab_dA_prev_over_m, {}, "linear_backward", "extra_1_over_m"),
     (6, "compute_cost", cost_mean_and_m, {}, "cost", "extra_1_over_m"),
+    (6, "L_model_backward", lmb_dAL_over_m, {}, "dAL", "extra_1_over_m"),
 ]
 
 
@@ -643,6 +710,20 @@ def test_key_error_names_the_key_used_and_the_key_expected(fn, used, expected, a
     first = _first(_run("update_parameters", fn, {}, as_student))
     assert first.message_id == "msg.key_missing"
     assert (first.params["key"], first.params["expected"]) == (used, expected)
+
+
+def test_old_template_numbering_is_wrong_keys_not_wrong_shape(as_student):
+    """Is a dA slot numbered one layer off (holding another layer's, correctly computed, array)
+    reported as wrong_keys, with wrong_shape nowhere before it?"""
+    report = _run("L_model_backward", lmb_old_template_keys, {}, as_student)
+    first = _first(report)
+    assert (first.message_id, first.params["what"], first.params["got"]) == ("msg.key_misplaced", "dA1", "grads['dA2']")
+    assert "wrong_shape" not in report.hints
+
+
+def test_a_result_never_stored_is_blamed_on_the_layer_that_computed_it(as_student):
+    first = _first(_run("L_model_backward", lmb_output_not_stored, {}, as_student))
+    assert (first.step, first.message_id, first.params["what"]) == ("layer2", "msg.key_not_stored", "dA1")
 
 
 def test_misplaced_slot_names_both_keys(as_student):

@@ -311,7 +311,24 @@ def explain_error(ctx):
     grads = local.get("grads")
     if isinstance(grads, dict):
         stop_if_misplaced(ctx, grads, L)
+        _stop_if_not_stored(ctx, grads, calls, L)
         _check_partial(ctx, grads, L)
+
+
+def _stop_if_not_stored(ctx, grads, calls, L):
+    """A KeyError on grads['dA{k}'] that layer k+1 computed but never stored: that layer's fault."""
+    key = (ctx.call.error or {}).get("key")
+    if not (isinstance(key, str) and key.startswith("dA") and key[2:].isdigit() and key not in grads):
+        return
+    k = int(key[2:])
+    if k >= L:
+        return
+    for _, _, result in calls:
+        if isinstance(result, (tuple, list)) and result and close(result[0], ctx.exp(key)):
+            for j in range(L, k + 1, -1):
+                ctx.visit(f"layer{j}")
+            ctx.stop(f"layer{k + 1}", "wrong_keys", "msg.key_not_stored", layer=k + 1, what=key,
+                     expected=f"grads[{key!r}]")
 
 
 def _check_partial(ctx, grads, L):
