@@ -18,7 +18,6 @@ from dnn_lab.cli import course_next_steps
 from dnn_lab.dev import source_assignments
 from nbutil import HIDDEN_REGION, ROOT, SOURCE, fill, grade_id, hidden_test_lines, solution_lines, solution_sources
 
-pytestmark = [pytest.mark.nbgrader, pytest.mark.slow]
 
 # Warning lines that are not caused by our configuration, each with where it comes from.
 # Anything else on stderr that says "warning" fails the test; a config option nbgrader does not
@@ -62,6 +61,7 @@ def _notebook_code(text):
     return "\n".join(c.source for c in nbformat.reads(text, as_version=4).cells)
 
 
+@pytest.mark.slow
 def test_course_wheel_holds_every_source_file_and_pins_dnn_lab(wheels):
     """Does dnn-lab-course carry every file of assignments/source/ (solutions and hidden tests included),
     nothing else, and require exactly this version of dnn-lab, which does not require it back?"""
@@ -84,6 +84,17 @@ def test_course_wheel_holds_every_source_file_and_pins_dnn_lab(wheels):
     assert not any("course" in req for req in lab.get_all("Requires-Dist"))
 
 
+def test_course_init_does_not_import_the_maintainer_tools(tmp_path):
+    """Does a whole `init_course` (finding the sources included) run without importing dnn_lab.dev (the
+    maintainer tools, which use course init: no import circle) or nbgrader?"""
+    probe = ("import sys, dnn_lab.course; dnn_lab.course.init_course(sys.argv[1], 'en'); "
+             "print(sorted(m for m in ('dnn_lab.dev', 'dnn_lab.cli', 'nbgrader') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "c")], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+    assert (tmp_path / "c" / "source" / "step_by_step" / "step_by_step.ipynb").is_file()
+
+
 @pytest.fixture(scope="module")
 def venv(wheels, tmp_path_factory):
     """A fresh venv with both wheels installed into its own site-packages (the heavy dependencies come
@@ -103,12 +114,13 @@ def venv(wheels, tmp_path_factory):
     return python, env
 
 
+@pytest.mark.slow
 def test_venv_imports_the_installed_wheels(venv, tmp_path):
     """Are dnn_lab and dnn_lab_course imported from the venv's own site-packages, not from this checkout?"""
     python, env = venv
     probe = ("import sysconfig, dnn_lab, dnn_lab_course, dnn_lab.sources as s; "
              "print(sysconfig.get_paths()['purelib']); print(dnn_lab.__file__); print(dnn_lab_course.__file__); "
-             "print(s.checkout_root())")
+             "print(s.checkout_root()); print(dnn_lab_course.__version__)")
     out = subprocess.run([str(python), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True,
                          check=True).stdout.splitlines()
     purelib = Path(out[0]).resolve()
@@ -116,6 +128,7 @@ def test_venv_imports_the_installed_wheels(venv, tmp_path):
     assert Path(out[1]).resolve().parent == purelib / "dnn_lab"
     assert Path(out[2]).resolve().parent == purelib / "dnn_lab_course"
     assert out[3] == "None"  # no checkout beside the installed package: the sources come from dnn-lab-course
+    assert out[4] == dnn_lab.__version__
 
 
 def _run(venv, log, *args, cwd):
@@ -161,6 +174,8 @@ def workflow(venv, tmp_path_factory):
     return course, init.stdout, log, scores
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_course_init_in_the_venv_prints_the_readme_order(workflow):
     """Does `course init` (from dnn-lab-course) copy both assignments and list the next commands in the
     README's order: generate Part 1 then Part 2, autograde Part 1 before Part 2, then feedback?"""
@@ -173,6 +188,8 @@ def test_course_init_in_the_venv_prints_the_readme_order(workflow):
     assert commands == readme_instructor_commands()
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_workflow_grades_solved_full_and_untouched_zero(workflow):
     """In the venv, does autograde give the solved submission full marks and the untouched one 0, in both
     assignments, and does every student get feedback?"""
@@ -184,6 +201,8 @@ def test_workflow_grades_solved_full_and_untouched_zero(workflow):
             assert (course / "feedback" / student / assignment / f"{assignment}.html").is_file()
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_released_notebooks_hold_no_solution_and_no_hidden_test(workflow):
     """Are the student versions generated in the venv free of every solution line and hidden test?"""
     course = workflow[0]
@@ -216,6 +235,8 @@ def unexplained_warnings(stderr, hidden_cells):
     return bad
 
 
+@pytest.mark.nbgrader
+@pytest.mark.slow
 def test_generated_config_causes_no_nbgrader_warning(workflow):
     """Does every command of the workflow run without a config option nbgrader does not recognise, and
     without any warning beyond the known upstream ones?"""

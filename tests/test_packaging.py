@@ -1,7 +1,9 @@
-"""The wheel and the bundled student notebooks: complete, fresh, and free of solutions."""
+"""The wheel, the sdist and the bundled student notebooks: complete, fresh, and free of solutions."""
 import json
+import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 
 import nbformat
@@ -24,25 +26,55 @@ def wheel(tmp_path_factory):
 
 
 def forbidden_lines():
+    """Solution and hidden-test lines that carry content: not a bare opening such as `hidden_cases = [`,
+    which the grader that reads the hidden cases names too."""
     lines = set()
     for assignment in source_assignments():
         lines |= solution_lines(assignment) | hidden_test_lines(assignment)
-    return lines
+    return {line for line in lines if not re.fullmatch(r"[\w.]+\s*=\s*[\[({]", line)}
+
+
+@pytest.fixture(scope="module")
+def sdist(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sdist")
+    proc = subprocess.run([sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o", str(out), str(ROOT)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return tarfile.open(next(out.glob("dnn_lab-*.tar.gz")))
+
+
+def leaked_lines(name, data, forbidden):
+    """The forbidden lines found in one packaged file (notebooks compared as code, not JSON-escaped)."""
+    if not name.endswith((".py", ".ipynb", ".json", ".txt", ".html", ".md", ".toml", ".cfg")):
+        return []
+    text = data.decode("utf-8")
+    if name.endswith(".ipynb"):
+        text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+                          for c in json.loads(text)["cells"])
+    return [line for line in forbidden if line in text]
 
 
 def test_wheel_contains_no_solution_and_no_hidden_test(wheel):
-    """Is every solution line and hidden test of the source notebooks absent from every file of the wheel?"""
+    """Is every solution line and hidden test of the source notebooks absent from every file of the wheel,
+    and is nothing of the instructor distribution (assignments/, dnn_lab_course) in it?"""
     forbidden = forbidden_lines()
     assert len(forbidden) > 40
     for name in wheel.namelist():
-        assert "assignments/source" not in name
-        if name.endswith((".py", ".ipynb", ".json", ".txt", ".html", ".md")):
-            text = wheel.read(name).decode("utf-8")
-            if name.endswith(".ipynb"):  # compare code the way a reader sees it, not JSON-escaped
-                text = "\n".join("".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                                  for c in json.loads(text)["cells"])
-            leaked = [line for line in forbidden if line in text]
-            assert leaked == [], (name, leaked[:3])
+        assert "assignments/" not in name and "dnn_lab_course" not in name, name
+        assert leaked_lines(name, wheel.read(name), forbidden) == [], name
+
+
+def test_sdist_contains_no_solution_and_no_instructor_material(sdist):
+    """Does the dnn-lab sdist leave out assignments/ (the instructor distribution), tests/ and every
+    solution line?"""
+    forbidden = forbidden_lines()
+    members = [m for m in sdist.getmembers() if m.isfile()]
+    names = [m.name.split("/", 1)[1] for m in members]
+    assert "dnn_lab/course.py" in names and "pyproject.toml" in names
+    # tests/ need assignments/ and hold correct lines inside wrong answers: not shipped either
+    assert [n for n in names if n.startswith(("assignments/", "tests/")) or "dnn_lab_course" in n] == []
+    for member, name in zip(members, names):
+        assert leaked_lines(name, sdist.extractfile(member).read(), forbidden) == [], name
 
 
 def test_wheel_ships_what_students_need(wheel):
