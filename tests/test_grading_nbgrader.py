@@ -54,10 +54,9 @@ HOSTILE = {
         "import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.array_equal = lambda *a, **k: True\n"
         "np.testing.assert_allclose = lambda *a, **k: None\n")},
     # (b) an IPython input transformer that rewrites every later cell into `pass`
-    "transformer": {**{k: v for k, v in SOLVED.items() if k != "compute_cost"},
-                    "compute_cost": SOLVED["compute_cost"].replace("### BEGIN SOLUTION", "") + (
-                        "\ntry:\n    get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"
-                        "except NameError:\n    pass\n").replace("cost = -(1 / m)", "cost = 0 * (1 / m)")},
+    "transformer": {**SOLVED, "compute_cost": COST_NO_MINUS + (
+        "\ntry:\n    get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n"
+        "except NameError:\n    pass\n")},
     # (c) patching dnn_lab's own checks/grading from inside a function body, and numpy at call time
     "patch_dnn_lab": {**SOLVED, "linear_forward": (
         "def linear_forward(A, W, b):\n"

@@ -202,6 +202,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandbox_socket_dir = Unicode("")
     sandbox_home = Unicode("")
     sandbox_hide = List(Unicode())
+    sandbox_readonly = List()
     sandbox_level = Unicode("")
 
     def format_kernel_cmd(self, extra_arguments=None):
@@ -209,7 +210,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         cmd = super().format_kernel_cmd(extra_arguments)
         wrapped, level = kernel_command(cmd, work=self.sandbox_work, at=self.sandbox_at,
                                         socket_dir=self.sandbox_socket_dir,
-                                        hide=self.sandbox_hide)
+                                        hide=self.sandbox_hide, readonly=self.sandbox_readonly)
         self.sandbox_level = level
         return wrapped
 
@@ -257,9 +258,16 @@ class SandboxedExecute(Execute):
             shutil.copytree(cwd, scratch, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
             os.chmod(scratch, 0o755)
-            root = str(Path(CourseDirectory(config=self.config).root).resolve())
+            coursedir = CourseDirectory(config=self.config)
+            root = str(Path(coursedir.root).resolve())
+            readonly = []
+            info = resources.get("nbgrader", {})
+            if info.get("assignment") != "step_by_step" and info.get("student"):
+                # Part 2 loads the student's own Part 1 from ../step_by_step: show their submission there.
+                part1 = coursedir.format_path(coursedir.submitted_directory, info["student"], "step_by_step")
+                readonly.append((str(Path(part1).resolve()), str(cwd.parent / "step_by_step")))
             self.kernel_manager_class = SandboxedKernelManager
-            self._sandbox = {"at": str(cwd), "sandbox_socket_dir": str(sockets),
+            self._sandbox = {"at": str(cwd), "sandbox_socket_dir": str(sockets), "readonly": readonly,
                              "sandbox_home": str(home), "sandbox_hide": [root], "scratch": str(scratch)}
             return self._run_bounded(nb, resources)
         finally:
@@ -279,6 +287,7 @@ class SandboxedExecute(Execute):
             km.sandbox_socket_dir = settings["sandbox_socket_dir"]
             km.sandbox_home = settings["sandbox_home"]
             km.sandbox_hide = settings["sandbox_hide"]
+            km.sandbox_readonly = settings["readonly"]
         return km
 
     def _run_bounded(self, nb, resources):

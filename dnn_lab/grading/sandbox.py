@@ -135,9 +135,15 @@ def _environment():
             "MPLBACKEND": "Agg"}
 
 
-def _set_limits(limits):
+def _set_limits(limits, cgroup=None):
     def apply():
         os.setsid()
+        if cgroup is not None:   # join before exec, so that every later fork is counted
+            try:
+                with open(os.path.join(cgroup, "cgroup.procs"), "w") as f:
+                    f.write(str(os.getpid()))
+            except OSError:
+                pass
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
         resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
@@ -161,13 +167,6 @@ class _PidsCgroup:
             self.path = path
         except OSError:
             self.path = None
-
-    def add(self, pid):
-        if self.path is not None:
-            try:
-                (self.path / "cgroup.procs").write_text(str(pid))
-            except OSError:
-                pass
 
     def remove(self):
         if self.path is not None:
@@ -207,8 +206,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             cwd=str(self.tmp), env=_environment(), close_fds=True, pass_fds=(child.fileno(),),
-            preexec_fn=_set_limits(limits))
-        self._cgroup.add(self.proc.pid)
+            preexec_fn=_set_limits(limits, str(self._cgroup.path) if self._cgroup.path else None))
         child.close()
         self.sock = parent
 
@@ -256,7 +254,7 @@ def _solution_package_dirs():
     return out
 
 
-def kernel_command(cmd, *, work, at, socket_dir, hide=(), limits=Limits()):
+def kernel_command(cmd, *, work, at, socket_dir, hide=(), readonly=(), limits=Limits()):
     """``cmd`` (a kernel launch command) wrapped so that the kernel runs sandboxed: bwrap with
     the whole system read-only but ``hide`` (the course directory), the solution package and a
     source checkout's ``assignments/`` replaced by empty folders, a private /tmp, no network
@@ -266,14 +264,18 @@ def kernel_command(cmd, *, work, at, socket_dir, hide=(), limits=Limits()):
     cmd = [os.path.realpath(cmd[0])] + list(cmd[1:]) if cmd and os.path.isabs(cmd[0]) else list(cmd)
     level = LEVEL_BWRAP if bwrap_works() else LEVEL_PROCESS
     if level == LEVEL_BWRAP:
-        # Not --unshare-pid: ipykernel takes a parent PID of 1 for "my parent has exited".
-        wrap = [shutil.which(BWRAP), "--ro-bind", "/", "/", "--unshare-user", "--unshare-ipc", "--unshare-net",
-                "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent",
+        # Own PID namespace: when the kernel ends, whatever it forked ends with it.  ipykernel must
+        # not poll its parent (inside, that is PID 1, which it reads as "my parent has exited").
+        wrap = [shutil.which(BWRAP), "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                "--unsetenv", "JPY_PARENT_PID",
                 "--dev", "/dev", "--proc", "/proc", "--size", str(limits.tmp_size), "--tmpfs", "/tmp",
                 "--tmpfs", "/dev/shm"]
         for d in list(hide) + _solution_package_dirs():
             if os.path.isdir(d):
                 wrap += ["--tmpfs", str(d)]
+        for src, dst in readonly:   # e.g. the student's own Part 1 beside Part 2
+            if os.path.isdir(src):
+                wrap += ["--ro-bind", str(src), str(dst)]
         wrap += ["--bind", str(work), str(at), "--bind", str(socket_dir), str(socket_dir), "--chdir", str(at)]
         cmd = wrap + ["--"] + cmd
     memory = max(limits.memory, 2 * 1024**3)

@@ -29,13 +29,17 @@ class WorkerGone(Exception):
         self.reason, self.status = reason, status
 
 
+class Deadline(Exception):
+    """The worker did not answer in time (not an OSError, unlike TimeoutError)."""
+
+
 def _recv(sock, deadline):
     left = deadline - time.monotonic()
     if left <= 0:
-        raise TimeoutError()
+        raise Deadline()
     ready, _, _ = select.select([sock], [], [], left)
     if not ready:
-        raise TimeoutError()
+        raise Deadline()
     return wire.recv(sock)
 
 
@@ -71,7 +75,7 @@ class RemoteFunction:
         except WorkerGone as exc:
             self.gone = (exc.reason, exc.status)
             return
-        except TimeoutError:
+        except Deadline:
             self.session.reset()
             self.gone = ("load_timeout", None)
             return
@@ -137,7 +141,7 @@ class RemoteFunction:
                 self._serve(time.monotonic() + 5, expect=("exited",))
             except WorkerGone:
                 pass
-            except (TimeoutError, OSError):
+            except (Deadline, OSError):
                 self.session.reset()
             else:
                 self.session.worker_ended()
@@ -155,7 +159,7 @@ class RemoteFunction:
                                                   "arg_names": list(arg_names), "timeout": timeout,
                                                   "spy": list(spy)})
             reply = self._serve(started + timeout + GRACE, expect=("result",))
-        except TimeoutError:
+        except Deadline:
             # The worker ignored its own alarm (a swallowed interrupt): kill the sandbox.
             self.session.reset()
             self.gone = ("timeout", None)
