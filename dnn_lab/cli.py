@@ -3,6 +3,7 @@
     dnn-lab lab [DIR] [--lang zh|en|both] [--no-browser] [--port N]   start the lab
     dnn-lab check NOTEBOOK [--exercise NAME] [--lang ...]              run the checks on a notebook
     dnn-lab course init DIR [--lang zh|en|both]                        an nbgrader course
+    dnn-lab autograde ASSIGNMENT [--jobs N] [--shard K/N] [--db URL]    nbgrader autograde, in parallel
     dnn-lab figures DIR                                                the notebook figures
     dnn-lab dev expected | student-notebooks | all                     maintainer commands
 """
@@ -79,6 +80,8 @@ def build_parser():
     sub = parser.add_subparsers(dest="command", required=True)
     lab = sub.add_parser("lab", help="prepare a workspace and start JupyterLab", add_help=False)
     lab.set_defaults(func=_lab)
+    sub.add_parser("autograde", help="nbgrader autograde with N workers, shards, PostgreSQL (in a course)",
+                   add_help=False)
     chk = sub.add_parser("check", help="run the public checks on the functions of a notebook", add_help=False)
     chk.set_defaults(func=_check)
     course = sub.add_parser("course", help="instructor commands")
@@ -101,6 +104,9 @@ def main(argv=None):
     parser = build_parser()
     if argv[:1] == ["lab"]:
         return _lab(None, argv[1:])
+    if argv[:1] == ["autograde"]:
+        from .autograde.runner import main as autograde_main
+        return autograde_main(argv[1:])
     if argv[:1] == ["check"]:
         return _check(None, argv[1:])
     args, rest = parser.parse_known_args(argv)

@@ -533,6 +533,79 @@ MESSAGES = {
     },
     "cli.check.cell_error": {"zh": "单元格 {cell} 无法运行：{error}", "en": "cell {cell} does not run: {error}"},
     "cli.check.summary": {"zh": "{passed}/{total} 个函数通过", "en": "{passed}/{total} functions passed"},
+    # ---- dnn-lab autograde (dnn_lab/autograde) ----------------------------
+    "autograde.err.not_course": {
+        "zh": "{dir} 不是 nbgrader 课程目录（没有 nbgrader_config.py）：请先运行 `dnn-lab course init`，再在课程目录里运行本命令。",
+        "en": "{dir} is not an nbgrader course (no nbgrader_config.py): run `dnn-lab course init` first, then run this command in the course directory.",
+    },
+    "autograde.err.db": {
+        "zh": "无法打开成绩库 {db}：{error}",
+        "en": "cannot open the gradebook {db}: {error}",
+    },
+    "autograde.err.course_id": {
+        "zh": "PostgreSQL 成绩库需要课程编号：请在 nbgrader_config.py 中加入 `c.CourseDirectory.course_id = \"你的课程\"`（nbgrader 的外键要求它）。",
+        "en": "a PostgreSQL gradebook needs a course id: add `c.CourseDirectory.course_id = \"your_course\"` to nbgrader_config.py (nbgrader's foreign keys require it).",
+    },
+    "autograde.err.unknown_assignment": {
+        "zh": "没有名为 {assignment} 的作业（source/ 和成绩库里都没有）。",
+        "en": "there is no assignment {assignment} (neither in source/ nor in the gradebook).",
+    },
+    "autograde.err.not_generated": {
+        "zh": "作业 {assignment} 不在成绩库 {db} 中：请先用同一个 db_url 运行 `nbgrader generate_assignment {assignment}`。",
+        "en": "assignment {assignment} is not in the gradebook {db}: run `nbgrader generate_assignment {assignment}` with the same db_url first.",
+    },
+    "autograde.err.no_submissions": {
+        "zh": "没有可评分的提交：{path} 不存在。",
+        "en": "nothing to grade: no folder matches {path}.",
+    },
+    "autograde.err.no_student": {
+        "zh": "学生 {student} 没有提交：找不到 {path}。",
+        "en": "student {student} has no submission: {path} does not exist.",
+    },
+    "autograde.err.no_notebook": {
+        "zh": "{path} 里没有 {notebook}（共 {count} 个学生文件夹如此）：请修正或移走这些文件夹后再运行。",
+        "en": "{path} has no {notebook} ({count} student folder(s) like this): fix or move them away, then run again.",
+    },
+    "autograde.err.shard": {
+        "zh": "--shard 应写成 K/N，且 1 ≤ K ≤ N，而不是 {value}。",
+        "en": "--shard must be K/N with 1 ≤ K ≤ N, not {value}.",
+    },
+    "autograde.err.jobs": {
+        "zh": "--jobs 至少为 1，而不是 {value}。",
+        "en": "--jobs must be at least 1, not {value}.",
+    },
+    "autograde.start": {
+        "zh": "待评分 {todo} 人，已评分跳过 {skipped} 人（--force 可重新评分）；{jobs} 个进程；成绩库 {db}",
+        "en": "{todo} to grade, {skipped} already graded (--force regrades them); {jobs} workers; gradebook {db}",
+    },
+    "autograde.line.graded": {
+        "zh": "[{done}/{total}] {student}：{score}/{max_score}（{seconds} 秒）",
+        "en": "[{done}/{total}] {student}: {score}/{max_score} ({seconds} s)",
+    },
+    "autograde.line.failed": {
+        "zh": "[{done}/{total}] {student}：自动评分失败（{seconds} 秒），日志：{log}",
+        "en": "[{done}/{total}] {student}: autograde failed ({seconds} s), log: {log}",
+    },
+    "autograde.bar": {
+        "zh": "已完成 {done}/{total}，失败 {failed}，用时 {elapsed}，预计还需 {eta}",
+        "en": "{done}/{total} done, {failed} failed, {elapsed} elapsed, ETA {eta}",
+    },
+    "autograde.summary.graded": {
+        "zh": "完成：{total} 人中 {graded} 人评分成功，用时 {elapsed}，平均分 {mean}/{max_score}",
+        "en": "done: {graded} of {total} students graded in {elapsed}, mean score {mean}/{max_score}",
+    },
+    "autograde.summary.attention": {
+        "zh": "需要查看（{count} 人：评分失败或需要人工评分）：{students}",
+        "en": "needing attention ({count}: autograde failed or manual grading needed): {students}",
+    },
+    "autograde.summary.slowest": {
+        "zh": "最慢的三位：{students}",
+        "en": "slowest three: {students}",
+    },
+    "autograde.interrupted": {
+        "zh": "已中断：{done} 人的成绩已保存；{count} 人未完成：{students}。再次运行同一命令即可继续。",
+        "en": "interrupted: {done} grades kept; {count} unfinished: {students}. Run the same command again to continue.",
+    },
     # ---- the /dnn-lab page (dnn_lab/server); page.error.<code> explains each refusal ----
     'page.title': {"zh": 'DNN Lab 实验室', "en": 'DNN Lab'},
     'page.subtitle': {"zh": '一步一步搭建深度神经网络：作业、修复与进度', "en": 'Build a deep neural network step by step: assignments, repair and progress'},
