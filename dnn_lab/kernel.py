@@ -158,13 +158,12 @@ def _custom_exc(shell, etype, value, tb, tb_offset=None):
 def install(shell=None):
     """Hook into ``shell`` (default: the running IPython); idempotent; False when
     there is no shell or nbgrader runs the notebook."""
-    if _grading():
-        return False
     if shell is None:
         ipython = sys.modules.get("IPython")
         get = getattr(ipython, "get_ipython", None)
         shell = get() if get else None
-    if shell is None or not hasattr(shell, "events"):
+    if _grading() or shell is None or not hasattr(shell, "events"):
+        uninstall()  # a shell that is gone (or grading) must not lend its records
         return False
     if _STATE["shell"] is shell:
         return True

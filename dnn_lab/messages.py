@@ -484,9 +484,11 @@ MESSAGES = {
     # ---- the student's lab: versions, Run All, grouped feedback (issue 10) ---
     "ui.not_implemented_yet": {"zh": "○ `{fn}` 还没有实现。", "en": "○ `{fn}` is not implemented yet."},
     "ui.stub_not_implemented": {
-        "zh": "`{fn}` 还没有实现，跳过这一步",
-        "en": "`{fn}` is not implemented yet; skipping this step",
+        "zh": "{fn} 还没有实现，跳过这一步",
+        "en": "{fn} is not implemented yet; skipping this step",
     },
+    "ui.status_not_implemented": {"zh": "还没有实现", "en": "not implemented yet"},
+    "ui.status_cell_failed": {"zh": "单元格运行失败：{exc_type}", "en": "its cell failed: {exc_type}"},
     "ui.found_in": {
         "zh": "出现在：{steps}；{n} 个用例（{cases}）",
         "en": "found in: {steps}; {n} case(s) ({cases})",
@@ -502,6 +504,10 @@ MESSAGES = {
         "en": "checked the function now called `{fn}` (not defined by a cell run)",
     },
     "ui.checked_at": {"zh": "检查于 {time}", "en": "checked at {time}"},
+    "ui.cell_failed": {
+        "zh": "✗ `{fn}`：定义它的单元格最近一次运行失败（{exc_type}）。",
+        "en": "✗ `{fn}`: the last run of its cell failed ({exc_type}).",
+    },
     "msg.cell_failed": {
         "zh": "定义 `{fn}` 的单元格最近一次运行（In [{count}]）失败：{exc_type}: {exc_msg}（第 {line} 行）。"
               "检查的是这次运行，而不是旧的函数：请修正后重新运行该单元格。",
@@ -509,7 +515,7 @@ MESSAGES = {
               "(line {line}). The Check reports that run, not the old function: fix it and run the cell again.",
     },
     "ui.not_connected": {
-        "zh": "⚠ 这个按钮没有连接到内核（内核已重启，或 notebook 是重新打开的）：请重新运行本单元格（Shift+Enter）。",
+        "zh": "⚠ 这个按钮没有连接到内核（内核已重启，或笔记本是重新打开的）：请重新运行本单元格（Shift+Enter）。",
         "en": "⚠ This button is not connected to a kernel (the kernel restarted, or the notebook was reopened): "
               "run this cell again (Shift+Enter).",
     },
@@ -522,7 +528,7 @@ MESSAGES = {
         "zh": "{path} 不是有效的 JSON（第 {line} 行附近损坏）",
         "en": "{path} is not valid JSON (broken near line {line})",
     },
-    "cli.check.not_notebook": {"zh": "{path} 不是 Jupyter notebook", "en": "{path} is not a Jupyter notebook"},
+    "cli.check.not_notebook": {"zh": "{path} 不是 Jupyter 笔记本", "en": "{path} is not a Jupyter notebook"},
     "cli.check.unknown_exercise": {
         "zh": "没有名为 {name} 的练习（可选：{known}）",
         "en": "there is no exercise called {name} (known: {known})",
@@ -533,6 +539,20 @@ MESSAGES = {
     },
     "cli.check.cell_error": {"zh": "单元格 {cell} 无法运行：{error}", "en": "cell {cell} does not run: {error}"},
     "cli.check.summary": {"zh": "{passed}/{total} 个函数通过", "en": "{passed}/{total} functions passed"},
+    # ---- dnn-lab lab (dnn_lab/lab.py) ---------------------------------------
+    "lab.wrote": {"zh": "已写入 {path}", "en": "wrote {path}"},
+    "lab.keeping": {"zh": "保留你已有的笔记本 {path}", "en": "keeping your notebook {path}"},
+    "lab.cannot_prepare": {"zh": "无法准备工作文件夹 {dir}：{error}", "en": "cannot prepare {dir}: {error}"},
+    "lab.port_taken": {"zh": "端口 {port} 已被占用，改用 {other}", "en": "port {port} is taken; using {other}"},
+    "lab.no_port": {"zh": "找不到可用的端口，JupyterLab 没有启动", "en": "no free port found; JupyterLab did not start"},
+    "lab.ready_notebook": {"zh": "笔记本", "en": "notebook"},
+    "lab.ready_page": {"zh": "DNN 实验室页面", "en": "DNN Lab page"},
+    "lab.stop": {"zh": "按 Ctrl-C 停止", "en": "stop with Ctrl-C"},
+    "lab.not_answering": {"zh": "服务器没有响应：{url}", "en": "the server does not answer: {url}"},
+    "ui.graded_outside": {
+        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
+        "en": "`{fn}`: checked in a separate process when grading (not run here).",
+    },
     # ---- dnn-lab autograde (dnn_lab/autograde) ----------------------------
     "autograde.err.not_course": {
         "zh": "{dir} 不是 nbgrader 课程目录（没有 nbgrader_config.py）：请先运行 `dnn-lab course init`，再在课程目录里运行本命令。",

@@ -41,7 +41,7 @@ from .messages import LANGS, get_language, t, t_short
 from .progress import record as record_progress
 from .public_tests import CheckFailed
 from .render import render_html, render_text
-from .render._model import state_of, texts
+from .render._model import cell_failed, state_of, texts
 from .render.display import ShownOnce, bundle, grading, png_bundle, publish
 from .render.html import esc, rich
 
@@ -226,8 +226,8 @@ def run_feedback(name, fallback, lang, timeout, *, record=True, diagram=True):
         record_progress(report)
     fb = Feedback(report=report, outputs=[report_bundle(report, lang, version_text, version)],
                   version=version, version_text=version_text)
-    if not diagram:
-        return fb
+    if not diagram or cell_failed(report):
+        return fb  # nothing was checked after a failed cell run: no step to draw
     try:
         drawn = render_diagram(report, lang)
         if drawn is None:
@@ -255,17 +255,21 @@ def _status(fb, lang, seconds):
     if state == "passed":
         text = "✓ " + t_short("ui.passed", lang)
     elif state == "not_implemented":
-        text = t_short("ui.not_implemented_yet", lang, fn=fb.report.exercise)
+        text = "○ " + t_short("ui.status_not_implemented", lang)
+    elif cell_failed(fb.report):
+        text = "✗ " + t_short("ui.status_cell_failed", lang, exc_type=fb.report.failures[0].params["exc_type"])
     else:
         text = "✗ " + t_short("ui.progress_failed", lang, step=fb.report.failed_step)
     return state, f"{text}  ({seconds * 1000:.0f} ms)"
 
 
-def status_html(state, text, version_text=()):
+def status_html(state, text, version_text=(), run=0):
+    """The line next to the button; ``data-run`` counts the results shown (front-end tests wait on it)."""
     color = _STATUS_COLORS.get(state, "#57606a")
     version = (f' <span class="dnn-lab-version" style="color:#57606a;font-size:12px">'
                f'{esc(" / ".join(version_text))}</span>') if version_text else ""
-    return (f'<span class="dnn-lab-status" data-state="{esc(state)}" style="color:{color};font-weight:bold">'
+    return (f'<span class="dnn-lab-status" data-state="{esc(state)}" data-run="{run}"'
+            f' style="color:{color};font-weight:bold">'
             f'{rich(text)}</span>{version}')
 
 
@@ -288,6 +292,7 @@ class CheckWidget(ShownOnce, widgets.VBox):
     def __init__(self, name, fallback=None, lang=None, timeout=DEFAULT_TIMEOUT, *, run_now=True):
         self.exercise, self._fallback, self.lang, self.timeout = name, fallback, lang, timeout
         self.report, self.diagram_states, self.error, self.version, self.state = None, {}, None, {}, None
+        self.runs = 0
         lang_now = lang or get_language()
         label = button_label(lang)
         limit = t_short("ui.time_limit", lang_now, seconds=f"{timeout:g}")
@@ -309,7 +314,7 @@ class CheckWidget(ShownOnce, widgets.VBox):
         """What a click does; also called once when the widget is made."""
         lang = self.lang or get_language()
         self.button.disabled = True
-        self.status.value = status_html("running", t_short("ui.checking", lang))
+        self.status.value = status_html("running", t_short("ui.checking", lang), run=self.runs)
         started = time.perf_counter()
         try:
             self.report, self.diagram_states, self.error, self.version = None, {}, None, {}
@@ -320,11 +325,13 @@ class CheckWidget(ShownOnce, widgets.VBox):
             self.output.outputs = tuple(fb.outputs)
             state, text = _status(fb, lang, time.perf_counter() - started)
             self.state = state if fb.report is not None else "missing"
-            self.status.value = status_html(state, text, fb.version_text)
+            self.runs += 1
+            self.status.value = status_html(state, text, run=self.runs)  # the version is in the report
         except Exception as exc:  # noqa: BLE001 - the result area is where people look
             self.error, self.state = exc, "error"
             self.output.outputs = (error_bundle(exc, lang),)
-            self.status.value = status_html("error", "✗ " + t_short("ui.failed", lang))
+            self.runs += 1
+            self.status.value = status_html("error", "✗ " + t_short("ui.failed", lang), run=self.runs)
         finally:
             self.button.disabled = False
 

@@ -223,3 +223,55 @@ def api(base, path, token, method="GET", body=None):
                                  headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=30) as r:
         return json.loads(r.read())
+
+
+# ---- the student's lab, as `dnn-lab lab` starts it -----------------------------------
+
+def only_check_calls(nb):
+    """A copy of ``nb`` whose check cells hold only their ``check("<name>")`` line (what the
+    source notebooks' check cells are now; a no-op on notebooks generated since)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("dnn_lab", {}).get("role") == "check":
+            lines = [line for line in cell.source.splitlines() if line.lstrip().startswith("check(")]
+            cell.source = "\n".join(lines) or cell.source
+    return nb
+
+
+@contextlib.contextmanager
+def dnn_lab_lab(workspace, log_path, lang="en", expose_app=True):
+    """``dnn-lab lab WORKSPACE --no-browser`` in a child process, with the lab settings the
+    wheel installs (jupyter-config/lab/overrides.d, via an app settings dir) and empty user
+    settings and workspaces; yields ``(base URL, token)`` parsed from the line it prints
+    once the server answers."""
+    import re
+    root = Path(workspace).parent
+    app_settings = root / "app-settings"
+    (app_settings / "overrides.d").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "jupyter-config" / "lab" / "overrides.d" / "dnn_lab.json", app_settings / "overrides.d")
+    config_dir = root / "jupyter-config-dir"
+    config_dir.mkdir(exist_ok=True)
+    config = {"LabApp": {"app_settings_dir": str(app_settings)}}
+    if expose_app:  # tests drive JupyterLab through window.jupyterapp
+        config["LabApp"]["expose_app_in_browser"] = True
+    (config_dir / "jupyter_server_config.json").write_text(json.dumps(config))
+    env = child_env(JUPYTER_CONFIG_DIR=str(config_dir),
+                    JUPYTERLAB_SETTINGS_DIR=str(root / "user-settings"),
+                    JUPYTERLAB_WORKSPACES_DIR=str(root / "user-workspaces"))
+    script = Path(sys.executable).with_name("dnn-lab")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([str(script), "lab", str(workspace), "--no-browser", "--lang", lang],
+                                cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = re.compile(r"(http://127\.0\.0\.1:\d+/)lab/tree/step_by_step\.ipynb\?token=([0-9a-f]+)")
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            m = url.search(Path(log_path).read_text(encoding="utf-8", errors="replace"))
+            if m:
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("dnn-lab lab printed no URL:\n" + Path(log_path).read_text(errors="replace")[-3000:])
+            time.sleep(0.2)
+        yield m.group(1), m.group(2)
+    finally:
+        stop(proc, timeout=30)

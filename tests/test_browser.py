@@ -14,9 +14,11 @@ from browser_util import (
     WRONG_LINEAR_BACKWARD,
     chromium_page,
     copy_supporting_files,
+    dnn_lab_lab,
     fill,
     jupyter_lab,
     nbgrader_meta,
+    only_check_calls,
     require_chromium,
     screenshot,
     shuffle_and_break,
@@ -206,3 +208,199 @@ def test_help_menu_opens_the_page(lab, page):
     assert tab.url == f"{base}dnn-lab"
     assert tab.locator('form.fresh[data-assignment="step_by_step"]').count() == 1
     tab.close()
+
+
+# ---- the student's lab: `dnn-lab lab`, an untouched notebook, Run All, a broken cell, reopen ----
+
+JS_CELLS = """() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  return nb.widgets.map((c, i) => ({i, type: c.model.type, count: c.model.type === 'code' ? c.model.executionCount : null,
+    role: (c.model.getMetadata('dnn_lab') || {}).role || null,
+    grade_id: (c.model.getMetadata('nbgrader') || {}).grade_id || null,
+    source: c.model.sharedModel.getSource()}));
+}"""
+
+JS_OUTPUTS = """() => window.jupyterapp.shell.currentWidget.content.widgets.map(
+  c => c.model.type === 'code' ? c.model.outputs.toJSON() : [])"""
+
+
+def o_text(outputs):
+    return "".join("".join(o.get("text", "")) for o in outputs)
+
+
+JS_RUN_CELL = """async ([index, source]) => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const nb = panel.content;
+  const cell = nb.widgets[index];
+  if (source !== null) cell.model.sharedModel.setSource(source);
+  const before = cell.model.executionCount;
+  nb.activeCellIndex = index;
+  await app.commands.execute('notebook:run-cell');
+  while (cell.model.executionCount === before || panel.sessionContext.session.kernel.status !== 'idle')
+    await new Promise(r => setTimeout(r, 50));
+  return cell.model.executionCount;
+}"""
+
+
+def open_notebook(page, url):
+    page.goto(url)
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget "
+                           "&& window.jupyterapp.shell.currentWidget.sessionContext", timeout=90_000)
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.ready")
+
+
+def wait_idle(page):
+    page.wait_for_function("() => { const s = window.jupyterapp.shell.currentWidget.sessionContext.session;"
+                           " return s && s.kernel && s.kernel.status === 'idle'; }", timeout=120_000)
+
+
+def scroll_to(page, index):
+    page.evaluate("async (i) => { const nb = window.jupyterapp.shell.currentWidget.content;"
+                  " nb.activeCellIndex = i; await nb.scrollToItem(i, 'start'); }", index)
+    page.wait_for_timeout(500)
+
+
+def cell_index(page, grade_id):
+    return next(c["i"] for c in page.evaluate(JS_CELLS) if c["grade_id"] == grade_id)
+
+
+def check_widget(page, exercise):
+    return check_cell(page, exercise).locator(".dnn-lab-check")
+
+
+def click_check(page, exercise):
+    """Click the exercise's Check button and wait for the result of this click."""
+    cell = check_cell(page, exercise)
+    run = int(cell.locator(".dnn-lab-status").get_attribute("data-run"))
+    button = cell.locator("button.jupyter-button").first
+    button.scroll_into_view_if_needed()
+    button.click()
+    cell.locator(f'.dnn-lab-status[data-run="{run + 1}"]').wait_for(timeout=30_000)
+    return cell.locator(f'.dnn-lab-report[data-exercise="{exercise}"]')
+
+
+@pytest.fixture(scope="module")
+def student_lab(tmp_path_factory):
+    """`dnn-lab lab` on a workspace holding the untouched English student notebook."""
+    require_chromium()
+    root = tmp_path_factory.mktemp("student-lab")
+    workspace = root / "ws"
+    write_notebook(only_check_calls(student_notebook("en")), workspace / "step_by_step.ipynb")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with dnn_lab_lab(workspace, ARTIFACTS / "dnn-lab-lab.log", lang="en") as (base, token):
+        yield workspace, base, token
+
+
+@pytest.fixture(scope="module")
+def student_page(student_lab):
+    with chromium_page("en-US") as page:
+        yield page
+
+
+def test_run_all_on_the_untouched_notebook_reaches_the_end(student_lab, student_page):
+    """Does Run All on the untouched notebook (`dnn-lab lab`) run every cell — demo cells say
+    "not implemented yet", no error output — and show 10 Check widgets in the not-implemented
+    state, in a lab without nbgrader's instructor tools and without the news popup?"""
+    workspace, base, token = student_lab
+    page = student_page
+    open_notebook(page, f"{base}lab/tree/step_by_step.ipynb?token={token}")
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    wait_idle(page)
+    page.wait_for_function("() => window.jupyterapp.shell.currentWidget.content.widgets"
+                           ".every(c => c.model.type !== 'code' || c.model.sharedModel.getSource().trim() === ''"
+                           " || c.model.executionCount !== null)", timeout=120_000)
+    cells = page.evaluate(JS_CELLS)
+    code = [c for c in cells if c["type"] == "code" and c["source"].strip()]
+    assert all(c["count"] is not None for c in code)  # the last cell ran: nothing stopped Run All
+    page.locator(".dnn-lab-report").nth(len(EXERCISES) - 1).wait_for(state="attached", timeout=60_000)
+    states = {}
+    for name in EXERCISES:
+        report = check_cell(page, name).locator(f'.dnn-lab-report[data-exercise="{name}"]')
+        report.wait_for(state="attached", timeout=60_000)
+        states[name] = report.get_attribute("data-state")
+    assert states == {name: "not_implemented" for name in EXERCISES}
+    assert page.locator(".dnn-lab-check").count() == len(EXERCISES)
+    assert page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').count() == 0
+    assert page.locator(".jp-OutputArea-output .ansi-red-fg, .jp-OutputArea-output pre:has-text('Traceback')"
+                        ).count() == 0
+    outputs = page.evaluate(JS_OUTPUTS)
+    demos = [outputs[c["i"]] for c in cells if c["role"] == "demo"]
+    assert len(demos) == len(EXERCISES)
+    for out in demos:  # one short line each, no error output
+        assert [o["output_type"] for o in out] == ["stream"] and o_text(out).count("\n") == 1, out
+        assert "not implemented yet" in o_text(out)
+    assert not [o for out in outputs for o in out if o["output_type"] == "error"]
+
+    # a student's lab: no nbgrader plugin, menu or panel; no news question
+    plugins = page.evaluate("() => ['@jupyter/nbgrader:create-assignment', '@jupyter/nbgrader:menu',"
+                            " '@jupyter/nbgrader:course-list', '@jupyter/nbgrader:assignment-list']"
+                            ".filter(id => window.jupyterapp.hasPlugin(id))")
+    assert plugins == []
+    assert page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Nbgrader").count() == 0
+    assert page.get_by_text("Create Assignment").count() == 0
+    page.wait_for_timeout(1500)  # the news question would have been asked by now
+    assert page.get_by_text("official Jupyter news").count() == 0
+    scroll_to(page, next(c["i"] for c in cells if c["grade_id"] == "linear_backward_demo"))
+    screenshot(page, "student_lab_run_all_untouched.png")
+    log = (ARTIFACTS / "dnn-lab-lab.log").read_text(errors="replace")
+    assert "No nbgrader_config.py" not in log
+    assert page.external_requests == []
+
+
+def test_a_broken_cell_fails_its_check_and_a_fix_leaves_no_red(student_lab, student_page):
+    """When linear_backward passes, then its cell is re-run with a SyntaxError, does the Check fail
+    naming SyntaxError and the cell run (In [n])?  After the fix and a re-run, is no red verdict
+    left in the check cell?"""
+    page = student_page
+    sources = solution_sources()
+    index = cell_index(page, "linear_backward")
+    count = page.evaluate(JS_RUN_CELL, [index, sources["linear_backward"]])
+    report = click_check(page, "linear_backward")
+    assert report.get_attribute("data-state") == "passed"
+    assert f"In [{count}]" in report.locator(".dnn-lab-version").inner_text()
+
+    broken = sources["linear_backward"].replace("def linear_backward(dZ, cache):", "def linear_backward(dZ, cache)")
+    count = page.evaluate(JS_RUN_CELL, [index, broken])
+    report = click_check(page, "linear_backward")
+    assert report.get_attribute("data-state") == "failed"
+    assert "SyntaxError" in report.inner_text() and f"In [{count}]" in report.inner_text()
+    check_cell(page, "linear_backward").screenshot(path=str(ARTIFACTS / "check_after_syntax_error.png"))
+
+    page.evaluate(JS_RUN_CELL, [index, sources["linear_backward"]])
+    report = click_check(page, "linear_backward")
+    assert report.get_attribute("data-state") == "passed"
+    cell = check_cell(page, "linear_backward")
+    assert cell.locator('[data-state="failed"]').count() == 0
+    assert cell.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]').count() == 0
+    assert "AssertionError" not in cell.inner_text()
+    cell.screenshot(path=str(ARTIFACTS / "check_after_fix.png"))
+
+
+def test_results_survive_save_and_reopen(student_lab, student_page):
+    """After save, close and reopen (the kernel shut down), does each check cell still show its
+    last result from the saved widget state, with a note that the button needs the cell run again?"""
+    workspace, base, token = student_lab
+    page = student_page
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+    saved = json.loads((workspace / "step_by_step.ipynb").read_text(encoding="utf-8"))
+    assert "application/vnd.jupyter.widget-state+json" in saved["metadata"].get("widgets", {})
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('filebrowser:close-all'"
+                  ").catch(() => null); await window.jupyterapp.serviceManager.sessions.shutdownAll(); }")
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    page.wait_for_timeout(500)
+    open_notebook(page, f"{base}lab/tree/step_by_step.ipynb?token={token}")
+    states = {}
+    for name in EXERCISES:
+        report = check_cell(page, name).locator(f'.dnn-lab-report[data-exercise="{name}"]')
+        report.wait_for(state="attached", timeout=60_000)
+        states[name] = report.get_attribute("data-state")
+    expected = {name: "not_implemented" for name in EXERCISES}
+    expected["linear_backward"] = "passed"
+    assert states == expected
+    assert page.get_by_text("Error displaying widget").count() == 0
+    note = check_cell(page, "linear_backward").locator(".dnn-lab-not-connected")
+    assert note.is_visible()  # the restored button has no kernel behind it: says so
+    scroll_to(page, cell_index(page, "linear_backward_test") - 1)
+    screenshot(page, "student_lab_reopened.png")

@@ -377,7 +377,10 @@ def shell(notebook, monkeypatch):
     config.HistoryManager.hist_file = ":memory:"
     sh = InteractiveShell.instance(config=config, user_ns=notebook)
     monkeypatch.setitem(sys.modules, "__main__", sh.user_module)
+    from dnn_lab import kernel
+    kernel.install(sh)  # what the notebook's `import dnn_lab` does in a kernel
     yield sh
+    kernel.uninstall()
     InteractiveShell.clear_instance()
 
 
@@ -570,3 +573,73 @@ def test_real_kernel_click_from_a_front_end(tmp_path, monkeypatch):
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# ---- the kernel hooks: which cell run is checked, Run All past the stubs ---------------------
+
+
+STUB_CELL = "def linear_forward(A, W, b):\n    raise NotImplementedError()\n"
+GOOD_CELL = "def linear_forward(A, W, b):\n    return np.dot(W, A) + b, (A, W, b)\n"
+
+
+def test_a_stub_in_a_demo_cell_prints_one_line_and_the_cell_succeeds(shell):
+    """When a demo cell calls an unimplemented exercise stub, does the cell succeed (Run All goes on)
+    with one short "not implemented yet" line and no traceback — while a NotImplementedError of
+    another function is still an error, and a cell's last expression is still displayed?"""
+    from dnn_lab.messages import t_short
+    run_cell(shell, "import dnn_lab\ndnn_lab.set_language('en')")
+    run_cell(shell, STUB_CELL)
+    result, cap = run_cell_result(shell, "x = linear_forward(1, 2, 3)\nprint(x)")
+    assert result.success and result.error_in_exec is None
+    assert cap.stdout.strip() == "… " + t_short("ui.stub_not_implemented", "en", fn="linear_forward")
+    assert "Traceback" not in cap.stdout and cap.stderr == ""
+    result, cap = run_cell_result(shell, "def other():\n    raise NotImplementedError('mine')\nother()")
+    assert not result.success and isinstance(result.error_in_exec, NotImplementedError)
+    result, cap = run_cell_result(shell, "6 * 7")
+    assert result.success and result.result == 42
+
+
+def test_the_check_names_the_cell_run_it_checked(shell):
+    """Does a Check name the execution count (and time) of the cell run that defined the function?"""
+    run_cell(shell, "import dnn_lab")
+    run_cell(shell, GOOD_CELL)
+    count = shell.execution_count - 1
+    w = dnn_lab.check("linear_forward", lang="en")
+    assert w.report.passed
+    assert w.version["count"] == count and w.version["tracked"] and w.version["time"]
+    meta = output_of(w, "report")["metadata"]["dnn_lab"]
+    assert meta["version"]["count"] == count
+    assert f"In [{count}]" in output_of(w, "report")["data"]["text/html"]
+
+
+def test_a_failed_run_of_the_defining_cell_is_the_result(shell):
+    """When the function's cell is re-run with a SyntaxError (or raises after the def), does the
+    Check report that failed run (msg.cell_failed naming the error) instead of the old function,
+    and does a successful re-run make it pass again?"""
+    run_cell(shell, "import dnn_lab")
+    run_cell(shell, GOOD_CELL)
+    w = dnn_lab.check("linear_forward", lang="en")
+    assert w.report.passed
+    shell.run_cell("def linear_forward(A, W, b)\n    return 1\n", store_history=True)
+    failed_at = shell.execution_count - 1
+    w.button.click()
+    assert not w.report.passed and w.state == "failed"
+    (f,) = w.report.failures
+    assert (f.message_id, f.hint, f.params["exc_type"], f.params["count"]) == (
+        "msg.cell_failed", "exception", "SyntaxError", failed_at)
+    assert w.version["count"] == failed_at and w.version["ok"] is False
+    assert kinds(w) == ["report"]  # nothing was checked: no diagram to draw
+    shell.run_cell(GOOD_CELL + "1 / 0\n", store_history=True)
+    w.button.click()
+    assert w.report.failures[0].params["exc_type"] == "ZeroDivisionError"
+    run_cell(shell, GOOD_CELL)
+    w.button.click()
+    assert w.report.passed and w.version["count"] == shell.execution_count - 1
+
+
+def test_a_dead_button_is_not_silent():
+    """Does the widget carry a note that only a disconnected widget (no kernel) shows?"""
+    w = widget.CheckWidget("linear_forward", lang="en", run_now=False)
+    assert "dnn-lab-check" in w._dom_classes
+    assert ".dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-not-connected" in w.note.value
+    assert 'class="dnn-lab-not-connected" style="display:none' in w.note.value

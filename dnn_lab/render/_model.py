@@ -126,6 +126,11 @@ def finding_text(report, finding, lang):
         return (finding.text,)
 
 
+def cell_failed(report):
+    """The report is about a failed run of the function's cell (nothing was checked)."""
+    return bool(report.failures) and report.failures[0].message_id == "msg.cell_failed"
+
+
 def state_of(report):
     if report.passed:
         return "passed"
@@ -174,10 +179,12 @@ def build(report, lang=None):
         verdict = texts("ui.passed_all", lang, fn=report.exercise, n=len(report.cases))
     elif state == "not_implemented":
         verdict = texts("ui.not_implemented_yet", lang, fn=report.exercise)
+    elif cell_failed(report):
+        verdict = texts("ui.cell_failed", lang, fn=report.exercise, exc_type=report.failures[0].params["exc_type"])
     else:
         verdict = texts("ui.failed_at", lang, fn=report.exercise, step=report.failed_step, case=report.failed_case)
     hint = ()
-    if state != "passed" and report.hints:
+    if state != "passed" and report.hints and not cell_failed(report):
         hint = hint_sentence(report.hints[0], lang)
     return View(
         exercise=report.exercise, lang=lang, state=state, passed=report.passed, verdict=verdict,
