@@ -254,6 +254,14 @@ MESSAGES = {
         "zh": "`{where}` 第 {line} 行读取的键 {key} 不存在，应当用 {expected}：\n    {code}",
         "en": "`{where}` line {line} reads the key {key}, which is not there; the key to use is {expected}:\n    {code}",
     },
+    "msg.sign_error_term": {
+        "zh": "{what}：{term} 这一项的符号反了。",
+        "en": "{what}: the {term} term has the wrong sign.",
+    },
+    "msg.call_got_instead": {
+        "zh": "`{callee}` 的参数 {what} 收到的是 {got}，应当是 {expected}。",
+        "en": "`{callee}` received {got} as its {what}, instead of {expected}.",
+    },
     "msg.key_not_stored": {
         "zh": "第 {layer} 层算出了 {what}，却没有把它存进 {expected}；下一层正是从那里读取它。",
         "en": "Layer {layer} computed {what} but never stored it as {expected}, where the next layer reads it.",

@@ -95,6 +95,19 @@ def lmb_old_template_keys(AL, Y, caches):
     return grads
 
 
+def lmb_dAL_one_sign(AL, Y, caches):
+    # Distributing the minus sign went wrong on the second term.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) + np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
 # ==== 2. a layer that computes right but receives the wrong input ==================================
 
 
@@ -139,6 +152,25 @@ def lmb_output_cache_in_loop(AL, Y, caches):
         grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
             linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
     return grads
+
+
+def lab_linear_cache_to_relu_backward(dA, cache, activation):
+    # The two halves of the cache mixed up when calling the helper.
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, linear_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    return linear_backward(dZ, linear_cache)
+
+
+def lab_activation_cache_to_linear_backward(dA, cache, activation):
+    linear_cache, activation_cache = cache
+    if activation == "relu":
+        dZ = relu_backward(dA, activation_cache)
+    else:
+        dZ = sigmoid_backward(dA, activation_cache)
+    return linear_backward(dZ, activation_cache)
 
 
 def lmf_output_gets_A_prev(X, parameters):
@@ -600,12 +632,17 @@ DIAGNOSED = [
     (1, "update_parameters", up_lowercase_grads, {}, "W1", "wrong_keys"),
     (1, "L_model_backward", lmb_by_hand_relu_on_output, {}, "layer2", "wrong_activation"),
     (1, "L_model_backward", lmb_old_template_keys, {}, "layer2", "wrong_keys"),
+    (1, "L_model_backward", lmb_dAL_one_sign, {}, "dAL", "sign_error"),
 
     (2, "L_model_backward", lmb_hardcoded_dA_index, {}, "layer1", "wrong_layer_input"),
     (2, "L_model_backward", lmb_dZ_passed_on, {}, "layer2", "wrong_layer_input"),
     (2, "L_model_backward", lmb_output_cache_in_loop, {}, "layer1", "wrong_layer_input"),
     (2, "L_model_forward", lmf_output_gets_A_prev, {}, "layer3", "wrong_layer_input"),
     (2, "L_model_forward", lmf_W1_pasted, {}, "layer2", "wrong_layer_input"),
+    (2, "linear_activation_backward", lab_linear_cache_to_relu_backward, {}, "activation_backward",
+     "wrong_layer_input"),
+    (2, "linear_activation_backward", lab_activation_cache_to_linear_backward, {}, "linear_backward",
+     "wrong_layer_input"),
 
     (3, "update_parameters", up_W_for_dW, {}, "W1", "wrong_keys"),
     (3, "L_model_forward", lmf_underscore_key, {}, "layer1", "wrong_keys"),

@@ -86,7 +86,9 @@ def dAL_variants(ctx):
     except ValueError:
         return []
     first, second = np.where(Y == 1, want, 0.0), np.where(Y == 0, want, 0.0)
-    out = []
+    # One term with the wrong sign, e.g. -(Y/AL + (1-Y)/(1-AL)): a sign error, not just "wrong".
+    out = [(first - second, "sign_error", "msg.sign_error_term", {"term": "(1−Y)/(1−AL)"}),
+           (second - first, "sign_error", "msg.sign_error_term", {"term": "Y/AL"})]
     for variant, term in ((first, "(1−Y)/(1−AL)"), (second, "Y/AL")):
         out += [(variant, "missing_term", "msg.missing_term", {"term": term}),
                 (-variant, "missing_term", "msg.missing_term", {"term": term})]

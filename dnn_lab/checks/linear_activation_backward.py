@@ -86,8 +86,47 @@ def error_step(ctx):
     return "linear_backward" if ctx.call.spied.get(ctx.args[2] + "_backward") else "activation_backward"
 
 
+def _part_name(value, cache):
+    """Which part of ``cache`` = (linear_cache, activation_cache) ``value`` is, for the student."""
+    linear_cache, Z = cache
+    if _same_parts(value, linear_cache):
+        return "linear_cache"
+    if close(value, Z):
+        return "activation_cache"
+    if isinstance(value, (tuple, list)) and len(value) == 2 and _same_parts(value[0], linear_cache):
+        return "cache"
+    return None
+
+
+def _same_parts(a, b):
+    return (isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)) and len(a) == len(b)
+            and all(close(x, y) for x, y in zip(a, b)))
+
+
+def _check_helper_inputs(ctx):
+    """Did a helper that raised get the wrong half of the cache (linear_cache for Z, or the reverse)?"""
+    cache = ctx.args[1]
+    calls = [(name, args, kwargs) for name in ("relu_backward", "sigmoid_backward", "linear_backward")
+             for args, kwargs, _ in ctx.call.spied.get(name, [])]
+    if ctx.call.spy_raised:
+        calls.append(ctx.call.spy_raised)
+    for name, args, kwargs in calls:
+        if name == "linear_backward":
+            step, what, want, got = "linear_backward", "cache", "linear_cache", (
+                args[1] if len(args) > 1 else kwargs.get("cache"))
+        else:
+            step, what, want, got = "activation_backward", "Z", "activation_cache", (
+                args[1] if len(args) > 1 else kwargs.get("Z"))
+        part = _part_name(got, cache)
+        if part is not None and part != want:
+            ctx.stop(step, "wrong_layer_input", "msg.call_got_instead", callee=name, what=what, got=part,
+                     expected=want)
+
+
 def explain_error(ctx):
-    """The function's own variables when it raised: a wrong dZ, or a wrong linear gradient."""
+    """A helper handed the wrong half of the cache; else the function's own variables when it
+    raised: a wrong dZ, or a wrong linear gradient."""
+    _check_helper_inputs(ctx)
     m = ctx.args[0].shape[1]
     check_locals(ctx, [("activation_backward", ("dZ",), "dZ", {}),
                        ("linear_backward", ("dA_prev",), "dA_prev", {"extra_m": m}),
