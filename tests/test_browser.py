@@ -30,6 +30,7 @@ from browser_util import (
 
 from dnn_lab.checks import EXERCISES
 from dnn_lab.messages import t, t_short
+from dnn_lab.render._model import first_sentence
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -112,7 +113,9 @@ def test_check_button_shows_failure_hint_and_diagram_in_chinese(lab, page):
     assert report.get_attribute("data-failed-step") == "dW"
     hint = cell.locator('[data-hint="forgot_1_over_m"]')
     assert hint.is_visible()
-    assert " ".join(t("hint.forgot_1_over_m", "zh").split()) in " ".join(hint.inner_text().split())
+    sentence = first_sentence(t("hint.forgot_1_over_m", "zh"), "zh")
+    assert " ".join(sentence.split()) in " ".join(hint.inner_text().split())
+    assert "forgot_1_over_m" not in cell.inner_text()  # the id is data, not text
     img = cell.locator(".widget-output img").first
     assert img.is_visible()
     assert page.evaluate("(img) => img.naturalWidth > 100 && img.src.startsWith('data:image/png')",

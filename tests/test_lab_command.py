@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from browser_util import child_env, free_port, stop, wait_http
 
-from dnn_lab.lab import lab_argv, parse_args, prepare_workspace
+from dnn_lab.lab import NBGRADER_SERVER_EXTENSIONS, lab_argv, parse_args, prepare_workspace, student_page_config
+from dnn_lab.messages import t_short
 
 URL = re.compile(r"(http://127\.0\.0\.1:(\d+)/)lab/tree/step_by_step\.ipynb\?token=([0-9a-f]+)")
 
@@ -37,29 +38,37 @@ def wait_for_line(log_path, pattern, proc, timeout=60):
     raise AssertionError(f"no URL printed; output:\n{log_path.read_text(errors='replace')[-3000:]}")
 
 
+def _start(workspace, log_path, *extra):
+    script = Path(sys.executable).with_name("dnn-lab")
+    assert script.exists(), "the dnn-lab console script is installed by `pip install -e .`"
+    with open(log_path, "w") as log:
+        return subprocess.Popen([str(script), "lab", str(workspace), "--no-browser", *extra],
+                                cwd=workspace.parent, stdout=log, stderr=subprocess.STDOUT, env=child_env(),
+                                start_new_session=True)
+
+
 @pytest.mark.server
 @pytest.mark.slow
 def test_dnn_lab_lab_serves_a_working_lab(tmp_path):
-    """Does `dnn-lab lab DIR --no-browser --port N` write the notebook, print a URL with a token,
-    serve JupyterLab with the /dnn-lab page and widgets, and stop cleanly?"""
-    script = Path(sys.executable).with_name("dnn-lab")
-    assert script.exists(), "the dnn-lab console script is installed by `pip install -e .`"
+    """Does `dnn-lab lab DIR --no-browser --port N` list every file it wrote, print a URL with a
+    token only once the server answers, serve JupyterLab with the /dnn-lab page and widgets but
+    no nbgrader, say nothing of nbgrader's config, and stop cleanly?"""
     workspace = tmp_path / "demo"
     port = free_port()
     log_path = tmp_path / "lab.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen([str(script), "lab", str(workspace), "--no-browser", "--port", str(port)],
-                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=child_env(),
-                                start_new_session=True)
+    proc = _start(workspace, log_path, "--port", str(port))
     try:
         m = wait_for_line(log_path, URL, proc)
         base, printed_port, token = m.group(1), int(m.group(2)), m.group(3)
         assert printed_port == port
-        wait_http(base + "api/status", 120, proc, {"Authorization": f"token {token}"})
+        status, _ = get(base + "api/status", token)  # printed once it answers: no waiting here
+        assert status == 200
 
-        assert (workspace / "step_by_step.ipynb").is_file()
-        assert (workspace / "application.ipynb").is_file()  # Part 2 beside Part 1
-        assert (workspace / "dnn_utils.py").is_file()
+        log = log_path.read_text(encoding="utf-8")
+        for name in ("step_by_step.ipynb", "application.ipynb", "dnn_utils.py"):
+            assert (workspace / name).is_file()
+            assert t_short("lab.wrote", "both", path=str(workspace / name)) in log
+        assert log.index(t_short("lab.wrote", "both", path=str(workspace / "application.ipynb"))) < m.start()
         code, body = get(base + f"dnn-lab?token={token}")
         assert code == 200 and b'data-assignment="step_by_step"' in body
         assert get(base + "dnn-lab/api/assignments")[0] == 403
@@ -67,12 +76,38 @@ def test_dnn_lab_lab_serves_a_working_lab(tmp_path):
         assert code == 200 and json.loads(body)["type"] == "notebook"
         code, body = get(base + "lab/tree/step_by_step.ipynb", token)
         assert code == 200
+        page_config = json.loads(re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                                           body, re.S).group(1))
+        assert "@jupyter/nbgrader" in page_config["disabledExtensions"]
+        assert get(base + "formgrader", token)[0] == 404  # nbgrader's server extensions are off too
         code, body = get(base + "lab/api/extensions", token)
         names = {e["name"] for e in json.loads(body)}
         assert "@jupyter-widgets/jupyterlab-manager" in names  # the Check buttons can render
     finally:
         stop(proc, timeout=30)
     assert proc.returncode == 0, log_path.read_text(errors="replace")[-2000:]  # SIGTERM: a clean shutdown
+    assert "nbgrader_config.py" not in log_path.read_text(encoding="utf-8")
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_busy_port_moves_to_a_free_one(tmp_path):
+    """When the asked port is taken, does `dnn-lab lab` say so and print the URL of the port it got?"""
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        log_path = tmp_path / "lab.log"
+        proc = _start(tmp_path / "ws", log_path, "--port", str(port))
+        try:
+            m = wait_for_line(log_path, URL, proc)
+            got = int(m.group(2))
+            assert got != port
+            assert t_short("lab.port_taken", "both", port=port, other=got) in log_path.read_text(encoding="utf-8")
+            assert get(m.group(1) + "api/status", m.group(3))[0] == 200
+        finally:
+            stop(proc, timeout=30)
 
 
 def test_existing_notebook_is_kept(tmp_path):
@@ -101,8 +136,19 @@ def test_command_line_is_local_offline_and_enables_the_extension(tmp_path):
     assert parse_args([]).dir == "dnn-lab"
     argv = lab_argv(tmp_path, tmp_path / "step_by_step.ipynb", 9999, "tok", False)
     assert "--ServerApp.ip=127.0.0.1" in argv and "--ServerApp.port=9999" in argv
-    assert "--ServerApp.jpserver_extensions={'dnn_lab': True}" in argv
+    extensions = next(a for a in argv if a.startswith("--ServerApp.jpserver_extensions="))
+    enabled = eval(extensions.split("=", 1)[1])  # noqa: S307 - our own literal
+    assert enabled == {"dnn_lab": True, **{name: False for name in NBGRADER_SERVER_EXTENSIONS}}
     assert "--LabApp.news_url=None" in argv
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in argv
     assert "--ServerApp.open_browser=False" in argv
     assert "--LabApp.default_url=/lab/tree/step_by_step.ipynb" in argv
+
+
+def test_student_page_config_disables_nbgrader_only_there():
+    """Does the lab's page-config hook add nbgrader's lab extension to the disabled ones, keeping
+    the others (list or dict form)?"""
+    assert student_page_config(None, {"disabledExtensions": ["x"]})["disabledExtensions"] == ["x", "@jupyter/nbgrader"]
+    assert student_page_config(None, {"disabledExtensions": {"y": True, "z": False}})["disabledExtensions"] == [
+        "y", "@jupyter/nbgrader"]
+    assert student_page_config(None, {})["disabledExtensions"] == ["@jupyter/nbgrader"]
