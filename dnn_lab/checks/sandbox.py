@@ -45,6 +45,7 @@ class Call:
     seconds: float = 0.0
     error_locals: dict | None = None   # plain-data variables of the function when it raised
     stub: dict | None = None           # where NotImplementedError was raised: describe_error()
+    loads: dict | None = None          # {global or attribute name: times the function's code loads it}
 
 
 # ---- comparing nested structures -------------------------------------------
@@ -350,6 +351,10 @@ def call_student(fn, args, arg_names, *, timeout=10.0, spy=()):
     call = Call(value=value, seconds=time.perf_counter() - started, spied=record, timed_out=timed_out,
                 spy_raised=raised)
     call.printed = out.getvalue() + err.getvalue()
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        from .source import load_counts
+        call.loads = dict(load_counts(code))
     if timed_out:
         return call
     if exc is not None:

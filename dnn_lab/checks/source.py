@@ -36,17 +36,22 @@ def loop_variables(code):
 
 
 @functools.lru_cache(maxsize=256)
-def call_count(code, name):
-    """How many times ``code`` (and the code nested in it) mentions ``name`` as a global
-    or attribute (``np.log`` and ``log`` both count for "log")."""
-    n = 0
+def load_counts(code):
+    """``{name: n}``: how many times ``code`` (and the code nested in it) loads ``name`` as a
+    global or an attribute (``np.log`` and ``log`` both count for "log")."""
+    counts = {}
     for ins in dis.get_instructions(code):
-        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "LOAD_METHOD") and ins.argval == name:
-            n += 1
+        if ins.opname in ("LOAD_GLOBAL", "LOAD_NAME", "LOAD_ATTR", "LOAD_METHOD"):
+            counts[ins.argval] = counts.get(ins.argval, 0) + 1
     for const in code.co_consts:
         if hasattr(const, "co_code"):
-            n += call_count(const, name)
-    return n
+            for name, n in load_counts(const).items():
+                counts[name] = counts.get(name, 0) + n
+    return counts
+
+
+def call_count(code, name):
+    return load_counts(code).get(name, 0)
 
 
 def near_miss(name, candidates):
