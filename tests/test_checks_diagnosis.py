@@ -929,3 +929,55 @@ def test_an_extra_call_whose_result_is_kept_and_wrong_still_fails(as_student):
     """Is an extra call that overwrites a right result with a wrong one still caught?"""
     report = run_checks("L_model_backward", as_student(lmb_output_twice_keeps_relu), lang="en", timeout=5)
     assert not report.passed and report.failed_step in ("layer1", "layer2")
+
+
+# ==== the diagram shows the step the report blames ===================================================
+
+
+@pytest.mark.parametrize("cls, exercise, fn, helpers, step, hint", DIAGNOSED, ids=_ids(DIAGNOSED))
+def test_the_blamed_step_is_a_red_node_of_the_drawn_case(cls, exercise, fn, helpers, step, hint, as_student):
+    """Is the blamed step drawn failed, and is it a node of that case's diagram?"""
+    from dnn_lab.diagram.graph import build_graph
+    report = _run(exercise, fn, helpers, as_student)
+    assert report.step_states[report.failed_step] == "failed"
+    assert report.failed_step in {n.id for n in build_graph(exercise, report.dims).nodes}
+
+
+# ==== what the sandbox hands the diagnosis is plain data (it crosses the grader's process boundary) ======
+
+_PLAIN_FIELDS = ("error", "error_locals", "stub", "loads")
+
+
+def _is_plain(value):
+    if isinstance(value, (str, int, float, bool, type(None), np.ndarray)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, (str, int)) and _is_plain(v) for k, v in value.items())
+    return False
+
+
+@pytest.mark.parametrize("exercise, fn", [
+    ("L_model_backward", lmb_renamed_halfway),       # NameError with a near-miss
+    ("L_model_forward", lmf_output_uses_l),          # a loop variable (raises for one layer only)
+    ("linear_backward", lb_assert_after_squeeze),    # the student's own assert
+    ("linear_activation_forward", laf_relu_branch_stub),  # NotImplementedError halfway
+    ("L_model_backward", lmb_output_not_stored),     # KeyError, with a grads dict in the frame
+], ids=lambda v: getattr(v, "__name__", v))
+def test_call_fields_for_the_diagnosis_are_plain_data(exercise, fn, as_student, solutions):
+    """Are the Call fields the diagnosis reads (error facts, frame variables, stub blocks, loads)
+    plain data, as they must be to cross from the grader's sandbox?"""
+    from dnn_lab.checks.engine import case_inputs
+    from dnn_lab.checks.registry import get_exercise
+    from dnn_lab.checks.sandbox import call_student
+    ex = get_exercise(exercise)
+    calls = [call_student(as_student(fn), case_inputs(ex, case), ex.arg_names, timeout=5, spy=ex.spy)
+             for case in ex.cases]
+    failing = [c for c in calls if c.error or c.not_implemented]
+    assert failing
+    for call in failing:
+        for name in _PLAIN_FIELDS:
+            assert _is_plain(getattr(call, name)), (name, getattr(call, name))
+        facts = call.error or call.stub
+        assert facts["where"] == fn.__name__ and isinstance(facts["line"], int)
