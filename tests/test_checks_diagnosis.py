@@ -380,6 +380,26 @@ def lab_asserts_db_shape(dA, cache, activation):
     return dA_prev, dW, db
 
 
+def deep_zeros_two_args(layer_dims):
+    # np.zeros(n, 1) instead of np.zeros((n, 1)): the crash is in b1's line, not W1's.
+    np.random.seed(3)
+    parameters = {}
+    L = len(layer_dims)
+    for l in range(1, L):
+        parameters['W' + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters['b' + str(l)] = np.zeros(layer_dims[l], 1)
+    return parameters
+
+
+def up_db_transposed_in_place(params, grads, learning_rate):
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters[f"W{l + 1}"] -= learning_rate * grads[f"dW{l + 1}"]
+        parameters[f"b{l + 1}"] -= learning_rate * grads[f"db{l + 1}"].T
+    return parameters
+
+
 # ==== 4. the blame follows the computation, not the crash ==========================================
 
 
@@ -662,6 +682,8 @@ DIAGNOSED = [
      "linear_backward", "missing_keepdims"),
 
     (4, "L_model_backward", lmb_dAL_transposed_crash, {}, "dAL", "transposed"),
+    (4, "initialize_parameters_deep", deep_zeros_two_args, {}, "b1", "exception"),
+    (4, "update_parameters", up_db_transposed_in_place, {}, "b1", "exception"),
     (4, "L_model_backward", lmb_loop_overwrites_output_slot, {}, "layer1", "wrong_keys"),
     (4, "L_model_backward", lmb_next_cache_crash, {}, "layer1", "wrong_layer_input"),
     (4, "L_model_backward", lmb_output_not_stored, {}, "layer2", "wrong_keys"),

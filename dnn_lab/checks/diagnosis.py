@@ -17,7 +17,7 @@ from .source import near_miss
 NOTEBOOK_NAMES = frozenset({"parameters", "grads"})
 
 _LAYER_KEY = re.compile(r"^d?[WbA]\d+$")
-_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w\s,\[\]'\"+()]*?)\s*=[^=]")
+_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w\s,\[\]'\"+\-(){}]*?)\s*=[^=]")
 
 
 def fn_name(ctx):
@@ -47,11 +47,28 @@ def _notebook_variable(ctx, name):
     return name in namespace and is_data(namespace[name])
 
 
-def _step_in_code(code, steps):
-    """A step id written on the failing line: assigned first, else mentioned (``assert db.shape …``)."""
+_KEY_EXPR = (re.compile(r"""(['"])(d?[A-Za-z]+)\1\s*\+\s*str\(\s*(\w+)\s*(?:([+-])\s*(\d+))?\s*\)"""),
+             re.compile(r"""f(['"])(d?[A-Za-z]+)\{\s*(\w+)\s*(?:([+-])\s*(\d+))?\s*\}\1"""))
+
+
+def _keys_in(text, local):
+    """Dict keys built on ``text`` from a loop variable (``'b' + str(l)``, ``f"W{l + 1}"``),
+    evaluated with the failing frame's integer variables."""
+    out = []
+    for pattern in _KEY_EXPR:
+        for _, prefix, var, sign, n in pattern.findall(text):
+            value = local.get(var)
+            if isinstance(value, int) and not isinstance(value, bool):
+                out.append(f"{prefix}{value + (int(n) if sign == '+' else -int(n) if sign else 0)}")
+    return out
+
+
+def _step_in_code(code, steps, local=None):
+    """A step id written on the failing line: assigned first (also a key like ``'b' + str(l)``,
+    with ``l`` from the failing frame), else mentioned (``assert db.shape …``)."""
     match = _ASSIGNED.match(code or "")
     if match:
-        for name in re.findall(r"[A-Za-z_]\w*", match.group(1)):
+        for name in re.findall(r"[A-Za-z_]\w*", match.group(1)) + _keys_in(match.group(1), local or {}):
             if name in steps:
                 return name
     for name in re.findall(r"[A-Za-z_]\w*", code or ""):
@@ -82,8 +99,9 @@ def report_error(ctx, steps, first_hint, stop_case):
     named = e.get("name") if e.get("name") in steps else None
     if hint == "uses_globals":
         named = steps[0]  # where the globals scan reports it when the variable exists
+    local = ctx.call.error_locals if e.get("depth", 1) == 1 else None
     step = (named or (ex.error_step(ctx) if ex.error_step else None)
-            or _step_in_code(e["code"], steps) or steps[0])
+            or _step_in_code(e["code"], steps, local) or steps[0])
     message_id, params = message(ctx, e, hint)
     ctx.fail(step, hint, message_id, **params)
 
