@@ -149,7 +149,9 @@ def grade_exercise(session, exercise, cells, names, *, references, specs, isolat
                            seconds=time.perf_counter() - started)
         report = run_checks(exercise, fn, lang=lang, timeout=timeout, caller=fn.call_student)
         if not report.passed:
-            reason = _failure_reason(fn, report) or ("timeout" if "timeout" in report.hints else "public")
+            first = report.hints[0] if report.hints else None
+            reason = _failure_reason(fn, report) or {"timeout": "timeout", "not_implemented": "not_implemented"}.get(
+                first, "public")
             return Verdict(exercise, False, reason, report, seconds=time.perf_counter() - started)
         cases = build_hidden_cases(exercise, specs.get(exercise, []))
         hidden = None

@@ -232,6 +232,15 @@ def _private_home(parent):
     return home
 
 
+def _private_places(config):
+    """Besides the course: nbgrader's exchange (every student's submissions) and the grader's keys and
+    Jupyter state, hidden from the feedback kernel."""
+    places = [os.path.expanduser(p) for p in ("~/.ssh", "~/.jupyter", "~/.local/share/jupyter", "~/.gnupg")]
+    exchange = config.get("Exchange", {}).get("root") if hasattr(config, "get") else None
+    places.append(str(exchange or "/srv/nbgrader/exchange"))
+    return [p for p in places if os.path.isdir(p)]
+
+
 class SandboxedExecute(Execute):
     """nbgrader's Execute, made safe for feedback: grading starts first (in a thread), then the
     kernel runs the notebook with a per-cell limit; a hanging or killing cell costs one limit,
@@ -268,7 +277,8 @@ class SandboxedExecute(Execute):
                 readonly.append((str(Path(part1).resolve()), str(cwd.parent / "step_by_step")))
             self.kernel_manager_class = SandboxedKernelManager
             self._sandbox = {"at": str(cwd), "sandbox_socket_dir": str(sockets), "readonly": readonly,
-                             "sandbox_home": str(home), "sandbox_hide": [root], "scratch": str(scratch)}
+                             "sandbox_home": str(home), "sandbox_hide": [root] + _private_places(self.config),
+                             "scratch": str(scratch)}
             return self._run_bounded(nb, resources)
         finally:
             for d in (scratch, sockets):
