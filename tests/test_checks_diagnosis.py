@@ -644,6 +644,43 @@ def cost_mean_and_m(AL, Y):
     return np.squeeze(-(1 / m) * np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
 
 
+# -- a loop variable read after its loop, where it only holds the last value (an indentation slip)
+
+
+def deep_b_dedented(layer_dims):
+    np.random.seed(3)
+    parameters = {}
+    L = len(layer_dims)
+    for l in range(1, L):
+        parameters['W' + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+    parameters['b' + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def up_b_dedented(params, grads, learning_rate):
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l + 1)]
+    parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l + 1)]
+    return parameters
+
+
+def lmb_store_dedented(AL, Y, caches):
+    # Right for two layers (one round of the loop); the last two stores sit outside the loop.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+        grads["dA" + str(l)] = dA_prev_temp
+    grads["dW" + str(l + 1)] = dW_temp
+    grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
 # ==== the table: (class, exercise, function, helpers replaced, step, first hint) =====================
 
 DIAGNOSED = [
@@ -676,6 +713,9 @@ DIAGNOSED = [
     (3, "L_model_forward", lmf_output_uses_l, {}, "layer1", "loop_variable_scope"),
     (3, "L_model_forward", lmf_output_fstring_l, {}, "layer1", "loop_variable_scope"),
     (3, "L_model_backward", lmb_cache_l_before_loop, {}, "layer2", "loop_variable_scope"),
+    (3, "initialize_parameters_deep", deep_b_dedented, {}, "b1", "loop_variable_scope"),
+    (3, "update_parameters", up_b_dedented, {}, "b1", "loop_variable_scope"),
+    (3, "L_model_backward", lmb_store_dedented, {}, "layer1", "loop_variable_scope"),
     (3, "linear_backward", lb_assert_after_squeeze, {}, "db", "missing_keepdims"),
     (3, "linear_forward", lf_assert_transposed, {}, "Z", "transposed"),
     (3, "linear_activation_backward", lab_asserts_db_shape, {"linear_backward": my_linear_backward_no_keepdims},

@@ -5,6 +5,7 @@ import numpy as np
 
 from .. import testcases as tc
 from .compare import close, type_name
+from .diagnosis import outside_loop
 from .engine import Case, Exercise, StopCase
 from .layers import fmt_keys
 
@@ -177,6 +178,8 @@ def check(ctx):
         missing = [k for k in names if k not in grads]
         if missing:
             stop_if_misplaced(ctx, grads, L)
+            if outside_loop(ctx, step):
+                raise StopCase()
             layers_done = len({k for k in grads if str(k).startswith("dW")})
             if not (set(grads) - want_keys) and layers_done < L:
                 ctx.stop(step, "loop_bounds", "msg.loop_bounds", what="grads", expected=L, got=layers_done)

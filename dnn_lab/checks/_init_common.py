@@ -2,6 +2,7 @@
 import re
 
 from .compare import close
+from .diagnosis import outside_loop
 from .layers import fmt_keys, param_keys
 
 
@@ -18,6 +19,8 @@ def check_layers(ctx, L, *, count_missing_as_loop_bounds):
         for name in (f"W{l}", f"b{l}"):
             if name not in params:
                 present = {k for k in params if k in expected_keys}
+                if outside_loop(ctx, name):
+                    continue
                 if count_missing_as_loop_bounds and present and not (set(params) - expected_keys):
                     n_got = len([k for k in params if str(k).startswith("W")])
                     ctx.fail(name, "loop_bounds", "msg.loop_bounds", what="parameters", expected=L, got=n_got)

@@ -198,3 +198,16 @@ def check_locals(ctx, items):
             if value is not None and not isinstance(value, str):
                 ctx.array(step, name, value, key, **kwargs)
                 break
+
+
+def outside_loop(ctx, step):
+    """Record ``loop_variable_scope`` at ``step`` when the function reads a ``for`` variable
+    after (or before) its loop — the line that should have run for every layer ran once,
+    for the last one.  True when recorded."""
+    reads = ctx.call.loop_reads or []
+    if not reads:
+        return False
+    name, line, loop_line = reads[0]
+    ctx.fail(step, "loop_variable_scope", "msg.loop_variable_outside", where=fn_name(ctx), name=name, line=line,
+             loop_line=loop_line)
+    return True

@@ -46,6 +46,7 @@ class Call:
     error_locals: dict | None = None   # plain-data variables of the function when it raised
     stub: dict | None = None           # where NotImplementedError was raised: describe_error()
     loads: dict | None = None          # {global or attribute name: times the function's code loads it}
+    loop_reads: list | None = None     # [[name, line, for_line]]: a for variable read outside its loop
 
 
 # ---- comparing nested structures -------------------------------------------
@@ -200,7 +201,7 @@ def _name_error_facts(exc, entry):
         return {}
     code = entry.tb_frame.f_code
     facts = {"name": name}
-    loop = source.loop_variables(code).get(name)
+    loop = source.loop_variables(code).get(name) or source.set_only_in_loops(code).get(name)
     if loop:
         facts["loop"] = list(loop)
     tools = [k for k, v in entry.tb_frame.f_globals.items() if callable(v) and not isinstance(v, type)]
@@ -353,8 +354,9 @@ def call_student(fn, args, arg_names, *, timeout=10.0, spy=()):
     call.printed = out.getvalue() + err.getvalue()
     code = getattr(fn, "__code__", None)
     if code is not None:
-        from .source import load_counts
+        from .source import load_counts, reads_outside_loops
         call.loads = dict(load_counts(code))
+        call.loop_reads = [list(r) for r in reads_outside_loops(code)]
     if timed_out:
         return call
     if exc is not None:

@@ -54,6 +54,58 @@ def call_count(code, name):
     return load_counts(code).get(name, 0)
 
 
+@functools.lru_cache(maxsize=256)
+def set_only_in_loops(code):
+    """``{name: (for_line, last_line)}`` for the locals every assignment of which sits inside
+    one ``for`` loop (``dW_temp = …`` in the loop body): after a loop that ran zero times
+    they do not exist."""
+    spans = sorted(set(loop_variables(code).values()))
+    out = {}
+    for ins in dis.get_instructions(code):
+        if ins.opname != "STORE_FAST" or not ins.positions.lineno:
+            continue
+        line = ins.positions.lineno
+        inner = [s for s in spans if s[0] <= line <= s[1]]
+        span = max(inner) if inner else None
+        if ins.argval in out and out[ins.argval] != span:
+            out[ins.argval] = None
+        else:
+            out.setdefault(ins.argval, span)
+    return {name: span for name, span in out.items() if span is not None and name not in code.co_varnames[:code.co_argcount]}
+
+
+@functools.lru_cache(maxsize=256)
+def reads_outside_loops(code):
+    """``[[name, line, for_line], …]``: a ``for`` variable read on a line outside every loop
+    that binds it (and never assigned outside them) — an indentation slip, or the
+    output layer indexed with the hidden loop's ``l``."""
+    loops = {}
+    instructions = list(dis.get_instructions(code))
+    for i, ins in enumerate(instructions):
+        if ins.opname != "FOR_ITER":
+            continue
+        lines = [x.positions.lineno for x in instructions[i:] if x.offset < ins.argval and x.positions.lineno]
+        span = (ins.positions.lineno, max(lines, default=ins.positions.lineno))
+        for nxt in instructions[i + 1:]:
+            if nxt.opname == "STORE_FAST":
+                loops.setdefault(nxt.argval, []).append(span)
+            elif nxt.opname != "UNPACK_SEQUENCE":
+                break
+    out = []
+    for name, spans in loops.items():
+        def inside(line):
+            return any(a <= line <= b for a, b in spans)
+        stores = [x for x in instructions if x.opname == "STORE_FAST" and x.argval == name]
+        if any(x.positions.lineno and not inside(x.positions.lineno) for x in stores):
+            continue
+        for x in instructions:
+            line = x.positions.lineno
+            if x.opname in ("LOAD_FAST", "LOAD_FAST_CHECK") and x.argval == name and line and not inside(line):
+                out.append([name, line, spans[0][0]])
+                break
+    return out
+
+
 def near_miss(name, candidates):
     """The candidate a misspelt ``name`` most likely meant, or None."""
     candidates = [c for c in dict.fromkeys(candidates) if c and c != name and not c.startswith("__")]
