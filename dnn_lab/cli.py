@@ -19,29 +19,31 @@ def _lab(args, rest):
 
 def _course_init(args, rest):
     from .course import init_course
-    from .messages import t
+    from .messages import t, t_short
     from .sources import COURSE_DIST, NoSourceAssignments
+    lang = args.lang  # the course's language is also the language of these lines
     try:
-        result = init_course(args.dir, lang=args.lang)
+        result = init_course(args.dir, lang=lang)
     except NoSourceAssignments:
-        print(f"dnn-lab: {t('cli.no_course_package', 'both', dist=COURSE_DIST)}", file=sys.stderr)
+        print(f"dnn-lab: {t('cli.no_course_package', lang, dist=COURSE_DIST)}", file=sys.stderr)
         return 2
-    print(f"course: {args.dir}")
-    print(f"  nbgrader_config.py {'written' if result['wrote_config'] else 'kept (already there)'}")
+    print(t_short("cli.course.dir", lang, dir=args.dir))
+    print("  " + t_short("cli.course.config_written" if result["wrote_config"] else "cli.course.config_kept", lang))
     for name in result["assignments"]:
-        state = "copied" if name in result["copied"] else "kept (already there)"
-        print(f"  source/{name}/ {state}")
-    print("next, in this order (Part 1 before Part 2):")
-    for line in course_next_steps(args.dir, result["assignments"]):
+        state = "cli.course.copied" if name in result["copied"] else "cli.course.kept"
+        print("  " + t_short(state, lang, path=f"source/{name}/"))
+    print(t_short("cli.course.next", lang))
+    for line in course_next_steps(args.dir, result["assignments"], lang):
         print(f"  {line}")
     return 0
 
 
-def course_next_steps(course_dir, assignments):
+def course_next_steps(course_dir, assignments, lang="en"):
     """The instructor's commands after ``course init``, in the README's order."""
+    from .messages import t_short
     return [f"cd {shlex.quote(str(course_dir))}",
             *(f"nbgrader generate_assignment {a}" for a in assignments),
-            "# collect the submissions into submitted/<student>/<assignment>/",
+            "# " + t_short("cli.course.collect", lang),
             *(f"nbgrader autograde {a}" for a in assignments),
             *(f"nbgrader generate_feedback {a}" for a in assignments)]
 

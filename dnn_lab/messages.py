@@ -42,8 +42,8 @@ MESSAGES = {
         "en": "The result is exactly the transpose of the expected one. Check the order of the matrix product or where the transpose goes: dW = (1/m) dZ · A_prevᵀ, not A_prev · dZᵀ.",
     },
     "hint.forgot_1_over_m": {
-        "zh": "结果是期望值的 m 倍：忘了除以样本数 m。m 是样本数，即 A_prev.shape[1]（或 dZ.shape[1]、Y.shape[1]）。",
-        "en": "The result is m times the expected value: the division by the number of examples m is missing. m is A_prev.shape[1] (or dZ.shape[1], Y.shape[1]).",
+        "zh": "结果是期望值的 m 倍：忘了除以样本数 m，即 A_prev.shape[1]（或 dZ.shape[1]、Y.shape[1]）。",
+        "en": "The result is m times the expected value: divide by the number of examples, m = A_prev.shape[1] (or dZ.shape[1], Y.shape[1]).",
     },
     "hint.wrong_sum_axis": {
         "zh": "求和的轴不对。db 要对每个神经元把 m 个样本加起来，也就是沿 axis=1（按行）求和，并保留维度：np.sum(dZ, axis=1, keepdims=True)。",
@@ -54,12 +54,12 @@ MESSAGES = {
         "en": "The sum lost a dimension: (n,) instead of (n, 1). Add keepdims=True so that broadcasting and the parameter update work later.",
     },
     "hint.sign_error": {
-        "zh": "结果与期望值只差一个负号。检查公式里的负号，例如 dAL = -(Y/AL - (1-Y)/(1-AL))、成本前的 -1/m，或更新时用减号 W - α·dW。",
+        "zh": "结果与期望值只差一个负号。检查公式里的负号，例如 dAL = -(Y/AL - (1-Y)/(1-AL))、代价前的 -1/m，或更新时用减号 W - α·dW。",
         "en": "The result is the expected one with the opposite sign. Check the minus signs: dAL = -(Y/AL - (1-Y)/(1-AL)), the -1/m in front of the cost, the minus in W - α·dW.",
     },
     "hint.cost_not_scalar": {
-        "zh": "成本应当是一个标量（0 维），而不是 (1, 1) 之类的数组。用 np.squeeze(cost) 去掉多余的维度。",
-        "en": "The cost must be a scalar (0-d), not an array such as (1, 1). Use np.squeeze(cost) to drop the extra dimensions.",
+        "zh": "代价应当是一个标量（0 维），而不是 (1, 1) 之类的数组。请保留模板中的 cost = np.squeeze(cost) 这一行，它会去掉多余的维度。",
+        "en": "The cost must be a scalar (0-d), not an array such as (1, 1). Keep the template's cost = np.squeeze(cost) line, which drops the extra dimensions.",
     },
     "hint.wrong_activation": {
         "zh": "用错了激活函数：隐藏层用 relu，最后一层用 sigmoid；反向传播时也要对应地用 relu_backward / sigmoid_backward。",
@@ -70,19 +70,19 @@ MESSAGES = {
         "en": "The number of layers is off: the loop runs one layer too few or too many. L = len(parameters) // 2 (or len(layer_dims) - 1); check the start and end of range.",
     },
     "hint.wrong_init_scale": {
-        "zh": "权重没有乘以 0.01。初始化应为 np.random.randn(形状) * 0.01，让初始值足够小。",
-        "en": "The weights are not scaled by 0.01. Initialise with np.random.randn(shape) * 0.01 so the starting values are small.",
+        "zh": "权重没有乘以 0.01。初始化应为 np.random.randn(n_h, n_x) * 0.01（randn 把各个维度作为单独的参数接收），让初始值足够小。",
+        "en": "The weights are not scaled by 0.01. Initialise with np.random.randn(n_h, n_x) * 0.01 (randn takes each dimension as a separate argument) so the starting values are small.",
     },
     "hint.wrong_keys": {
         "zh": "字典的键不对。键名要与说明完全一致，例如 'W1'、'b1'、'dA0'、'dW1'，可以写成 'W' + str(l) 或 f'W{l}'。",
         "en": "The dict keys are wrong. Use exactly the names in the instructions, such as 'W1', 'b1', 'dA0', 'dW1' — 'W' + str(l) or f'W{l}' both work.",
     },
     "hint.mutates_inputs": {
-        "zh": "函数修改了传入的参数（原地修改）。先复制再修改，例如 parameters = copy.deepcopy(params)，或写成 W = W - α·dW 而不是对原数组使用 -=。",
+        "zh": "函数原地修改了传入的函数参数。先拷贝再修改，例如 parameters = copy.deepcopy(params)，或写成 W = W - α·dW 而不是对原数组使用 -=。",
         "en": "The function changed an argument in place. Copy before changing, e.g. parameters = copy.deepcopy(params), or write W = W - α·dW instead of -= on the caller's array.",
     },
     "hint.uses_globals": {
-        "zh": "函数读取了笔记本里的全局变量，而不是自己的参数。在这里碰巧能运行，但评分时输入不同就会出错。只使用函数参数。",
+        "zh": "函数读取了笔记本里的全局变量，而不是自己的函数参数。在这里碰巧能运行，但评分时输入不同就会出错。只使用函数参数。",
         "en": "The function reads a notebook variable instead of its own arguments. It happens to work here but fails in the grader, where the inputs differ. Use only the function's arguments.",
     },
     "hint.prints_output": {
@@ -167,12 +167,12 @@ MESSAGES = {
         "en": "{what}: the sign is flipped.",
     },
     "msg.cost_not_scalar": {
-        "zh": "成本的形状是 {got}，应当是标量 ()。",
+        "zh": "代价的形状是 {got}，应当是标量 ()。",
         "en": "The cost has shape {got}; it should be a scalar ().",
     },
     "msg.wrong_activation": {
-        "zh": "{what}：应当使用 {expected}，看起来用了 {got}。",
-        "en": "{what}: {expected} expected, but {got} seems to be used.",
+        "zh": "{what}：应当使用 {expected}，但看起来用了 {got}。",
+        "en": "{what}: expected {expected}, but {got} seems to have been used.",
     },
     "msg.loop_bounds": {
         "zh": "{what}：期望 {expected} 层，得到 {got} 层。",
@@ -324,8 +324,8 @@ MESSAGES = {
         "en": "The return structure is wrong. The model functions return the pair (parameters, costs): the parameter dict first, then the list of costs; predict returns the predictions as an array of shape (1, m).",
     },
     "hint.wrong_threshold": {
-        "zh": "预测的阈值不对。概率大于 0.5 预测为 1，否则为 0（恰好 0.5 时为 0）：p = (probas > 0.5)，结果只能是 0 或 1。",
-        "en": "The prediction threshold is off. A probability above 0.5 becomes 1, anything else 0 (exactly 0.5 gives 0): p = (probas > 0.5); the result holds only 0s and 1s.",
+        "zh": "预测的阈值不对。概率大于 0.5 预测为 1，否则为 0（恰好 0.5 时为 0）：比较 probas > 0.5 得到布尔数组，再用 .astype(int) 变成 0/1。",
+        "en": "The prediction threshold is off. A probability above 0.5 becomes 1, anything else 0 (exactly 0.5 gives 0): the comparison probas > 0.5 gives a boolean array, and .astype(int) turns it into 0s and 1s.",
     },
     "hint.accuracy_not_mean": {
         "zh": "准确率请用平均值计算：np.mean(p == y)。把 m 个 1/m 相加会带来舍入误差（例如 0.9999999999999998 而不是 1.0）。",
@@ -638,8 +638,26 @@ MESSAGES = {
         "zh": "已中断：{done} 人的成绩已保存；{count} 人未完成：{students}。再次运行同一命令即可继续。",
         "en": "interrupted: {done} grades kept; {count} unfinished: {students}. Run the same command again to continue.",
     },
+    # ---- dnn-lab course init (dnn_lab/cli.py) ----------------------------
+    "cli.course.dir": {"zh": "课程：{dir}", "en": "course: {dir}"},
+    "cli.course.config_written": {"zh": "nbgrader_config.py 已写入", "en": "nbgrader_config.py written"},
+    "cli.course.config_kept": {"zh": "nbgrader_config.py 已存在，保留原样", "en": "nbgrader_config.py kept (already there)"},
+    "cli.course.copied": {"zh": "{path} 已复制", "en": "{path} copied"},
+    "cli.course.kept": {"zh": "{path} 已存在，保留原样", "en": "{path} kept (already there)"},
+    "cli.course.next": {"zh": "接下来按这个顺序运行（先第一部分，再第二部分）：", "en": "next, in this order (Part 1 before Part 2):"},
+    "cli.course.collect": {
+        "zh": "把学生提交的作业放进 submitted/<student>/<assignment>/",
+        "en": "collect the submissions into submitted/<student>/<assignment>/",
+    },
+    "cli.no_course_package": {
+        "zh": "找不到课程的源笔记本（含答案与隐藏测试）：它们不在 dnn-lab 包里，而在单独的讲师包 {dist} 中。"
+              "请先安装：`pip install {dist}`（与 dnn-lab 同一版本），再运行 `dnn-lab course init`。",
+        "en": "The course's source notebooks (solutions and hidden tests) are not part of dnn-lab: they come in "
+              "the separate instructor package {dist}. Install it with `pip install {dist}` (the same version "
+              "as dnn-lab), then run `dnn-lab course init` again.",
+    },
     # ---- the /dnn-lab page (dnn_lab/server); page.error.<code> explains each refusal ----
-    'page.title': {"zh": 'DNN Lab 实验室', "en": 'DNN Lab'},
+    'page.title': {"zh": 'DNN 实验室', "en": 'DNN Lab'},
     'page.subtitle': {"zh": '一步一步搭建深度神经网络：作业、修复与进度', "en": 'Build a deep neural network step by step: assignments, repair and progress'},
     'page.language': {"zh": '界面语言', "en": 'Page language'},
     'page.assignments': {"zh": '作业', "en": 'Assignments'},
@@ -650,23 +668,23 @@ MESSAGES = {
     'page.lang.both': {"zh": '中英双语', "en": 'Chinese + English'},
     'page.folder': {"zh": '放到文件夹（相对于 Jupyter 根目录，留空即根目录）', "en": 'Into folder (relative to the Jupyter root; empty for the root)'},
     'page.fresh': {"zh": '获取一份新的作业', "en": 'Get a fresh copy'},
-    'page.fresh.help': {"zh": '写入一份全新的学生版 notebook（取一个新文件名，绝不覆盖已有文件）以及它需要的辅助文件。', "en": 'Writes a new student notebook (under a new name, never overwriting a file) and the files it needs.'},
+    'page.fresh.help': {"zh": '写入一份全新的学生版笔记本（取一个新文件名，绝不覆盖已有文件）以及它需要的辅助文件。', "en": 'Writes a new student notebook (under a new name, never overwriting a file) and the files it needs.'},
     'page.fresh.done': {"zh": '已写入：', "en": 'Written:'},
     'page.open': {"zh": '在 JupyterLab 中打开', "en": 'Open in JupyterLab'},
-    'page.repair': {"zh": '修复我的 notebook', "en": 'Repair my notebook'},
+    'page.repair': {"zh": '修复我的笔记本', "en": 'Repair my notebook'},
     'page.repair.help': {"zh": '单元格被删掉、打乱或弄坏了？这里会生成一份新的学生版，并把你在各个练习里写的代码搬进去。原文件不会被修改。', "en": 'Cells deleted, shuffled or broken? This makes a new student version and moves the code you wrote for each exercise into it. Your original file is not changed.'},
-    'page.repair.path': {"zh": 'notebook 路径（相对于 Jupyter 根目录）', "en": 'Notebook path (relative to the Jupyter root)'},
-    'page.repair.done': {"zh": '新的 notebook：', "en": 'New notebook:'},
+    'page.repair.path': {"zh": '笔记本路径（相对于 Jupyter 根目录）', "en": 'Notebook path (relative to the Jupyter root)'},
+    'page.repair.done': {"zh": '新的笔记本：', "en": 'New notebook:'},
     'page.repair.moved': {"zh": '已搬入的答案', "en": 'Answers moved in'},
     'page.repair.unchanged': {"zh": '还没有作答（保持原样）', "en": 'Not answered yet (left as is)'},
     'page.repair.missing': {"zh": '没有找到的答案', "en": 'Answers not found'},
     'page.none': {"zh": '无', "en": 'none'},
     'page.progress': {"zh": '进度', "en": 'Progress'},
-    'page.progress.help': {"zh": '每次点击“检查”都会记录在 notebook 所在文件夹的 .dnn_lab/progress.json 中。', "en": 'Every Check click is recorded in .dnn_lab/progress.json next to the notebook.'},
+    'page.progress.help': {"zh": '每次点击“检查”都会记录在笔记本所在文件夹的 .dnn_lab/progress.json 中。', "en": 'Every Check click is recorded in .dnn_lab/progress.json next to the notebook.'},
     'page.progress.refresh': {"zh": '刷新', "en": 'Refresh'},
     'page.progress.empty': {"zh": '还没有检查记录。', "en": 'No checks recorded yet.'},
     'page.progress.folder': {"zh": '文件夹', "en": 'folder'},
-    'page.progress.notebooks': {"zh": 'notebook 文件', "en": 'notebooks'},
+    'page.progress.notebooks': {"zh": '笔记本', "en": 'notebooks'},
     'page.exercise': {"zh": '练习', "en": 'exercise'},
     'page.status': {"zh": '结果', "en": 'result'},
     'page.failed_step': {"zh": '失败的步骤', "en": 'failed step'},
@@ -684,10 +702,10 @@ MESSAGES = {
     'page.error.outside_root': {"zh": '这个路径（可能通过符号链接）指向了 Jupyter 根目录以外，已拒绝。', "en": 'This path leads outside the Jupyter root (perhaps through a symlink) and is refused.'},
     'page.error.hidden_path': {"zh": '不能访问隐藏的文件或文件夹（名字以 “.” 开头）。', "en": "Hidden files and folders (names starting with '.') are not reachable."},
     'page.error.not_found': {"zh": '找不到这个文件。', "en": 'There is no such file.'},
-    'page.error.missing_path': {"zh": '请填写 notebook 的路径。', "en": "Please give the notebook's path."},
+    'page.error.missing_path': {"zh": '请填写笔记本的路径。', "en": "Please give the notebook's path."},
     'page.error.not_a_directory': {"zh": '这不是一个文件夹。', "en": 'This is not a folder.'},
-    'page.error.not_a_notebook': {"zh": '这不是一个可以读取的 notebook（.ipynb）文件。', "en": 'This is not a notebook (.ipynb) that can be read.'},
-    'page.error.too_large': {"zh": '文件太大（超过 20 MB），不像是本作业的 notebook。', "en": "The file is too large (over 20 MB) to be this assignment's notebook."},
+    'page.error.not_a_notebook': {"zh": '这不是一个可以读取的笔记本（.ipynb）文件。', "en": 'This is not a notebook (.ipynb) that can be read.'},
+    'page.error.too_large': {"zh": '文件太大（超过 20 MB），不像是本作业的笔记本。', "en": "The file is too large (over 20 MB) to be this assignment's notebook."},
     'page.error.unknown_assignment': {"zh": '没有这个作业。', "en": 'There is no such assignment.'},
     'page.error.unknown_language': {"zh": '这个作业没有这种语言版本。', "en": 'This assignment has no such language version.'},
     'page.error.no_free_name': {"zh": '找不到可用的新文件名，请稍后再试。', "en": 'No free file name was found; please try again.'},

@@ -16,7 +16,7 @@ def test_course_init_without_the_course_package_names_it(tmp_path, monkeypatch, 
     monkeypatch.setattr(sources, "course_package", lambda: None)
     assert cli.main(["course", "init", str(tmp_path / "c"), "--lang", "en"]) == 2
     out, err = capsys.readouterr()
-    assert err == f"dnn-lab: {t('cli.no_course_package', 'both', dist='dnn-lab-course')}\n"
+    assert err == f"dnn-lab: {t('cli.no_course_package', 'en', dist='dnn-lab-course')}\n"
     assert "pip install dnn-lab-course" in t("cli.no_course_package", "zh", dist=sources.COURSE_DIST)
     assert "pip install dnn-lab-course" in t("cli.no_course_package", "en", dist=sources.COURSE_DIST)
     assert out == "" and not (tmp_path / "c").exists()

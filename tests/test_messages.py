@@ -119,3 +119,80 @@ def test_placeholders_helper_reads_format_fields():
     """Does placeholders() return the names of the {fields} of a text?"""
     assert placeholders("{a} and {b:>3} but not {{c}}") == {"a", "b"}
     assert {name for _, name, _, _ in string.Formatter().parse("{x}") if name} == {"x"}
+
+
+# --------------------------------------------------------------------------- one word per concept
+
+def test_chinese_uses_one_word_per_concept():
+    """Does the Chinese catalog say 代价 (never 成本), 笔记本 (never "notebook") on the page and in the
+    terminal, 拷贝 for copies, and does the page title say "Lab" only once?"""
+    zh = {k: v["zh"] for k, v in MESSAGES.items()}
+    assert [k for k, v in zh.items() if "成本" in v] == []
+    assert [k for k, v in zh.items() if k.startswith(("page.", "lab.", "cli.")) and re.search(r"\bnotebook\b", v)] == []
+    assert [k for k, v in zh.items() if "复制" in v and k.startswith("hint.")] == []
+    assert t("page.title", "zh").count("Lab") + t("page.title", "zh").count("实验室") == 1
+
+
+def test_code_in_hints_is_what_the_notebook_says():
+    """Do the hints quote numpy the way it works and the way the instructions say it
+    (randn takes separate dimensions; the threshold ends with .astype(int))?"""
+    for lang in ("zh", "en"):
+        calls = re.findall(r"randn\(([^)]*)\)", t("hint.wrong_init_scale", lang))
+        assert calls and all("," in args for args in calls)
+        assert ".astype(int)" in t("hint.wrong_threshold", lang)
+        assert "np.squeeze(cost)" in t("hint.cost_not_scalar", lang)
+    assert t("hint.forgot_1_over_m", "en").count("number of examples") == 1
+
+
+# --------------------------------------------------------------------------- dnn-lab lab's language
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_lab_terminal_lines_speak_the_chosen_language(lang):
+    """Does every line `dnn-lab lab` prints come in the --lang of the run (both: zh / en)?"""
+    from dnn_lab.lab_lang import say
+    ids = [k for k in MESSAGES if k.startswith("lab.")]
+    assert len(ids) >= 5
+    for message_id in ids:
+        line = say(message_id, lang, **_dummy(message_id, "en"))
+        assert line.startswith("dnn-lab: ")
+        assert bool(CJK.search(line)) == (lang != "en"), message_id
+        if lang == "both":
+            assert " / " in line
+
+
+def test_lab_zh_selects_the_chinese_jupyterlab_locale(tmp_path):
+    """Does `--lang zh` give JupyterLab a settings folder whose overrides make zh_CN the default
+    locale, keeping the installed overrides, with the zh-CN language pack installed?"""
+    from jupyterlab_server.settings_utils import _get_overrides
+    from jupyterlab_server.translation_utils import get_language_packs
+
+    from dnn_lab.lab_lang import TRANSLATION_PLUGIN, default_app_settings_dir, lab_locale_argv
+    assert lab_locale_argv("both", tmp_path) == []
+    argv = lab_locale_argv("zh", tmp_path)
+    assert len(argv) == 1 and argv[0].startswith("--LabApp.app_settings_dir=")
+    settings = argv[0].split("=", 1)[1]
+    overrides, error = _get_overrides(settings)
+    assert error == "" and overrides[TRANSLATION_PLUGIN] == {"locale": "zh_CN"}
+    installed, _ = _get_overrides(str(default_app_settings_dir()))
+    assert set(installed) - {TRANSLATION_PLUGIN} <= set(overrides)
+    packs, _ = get_language_packs()
+    assert "zh_CN" in packs
+    # the user's own settings are not touched, and a second run starts from a fresh copy
+    assert str(tmp_path) in settings
+    argv_en = lab_locale_argv("en", tmp_path)
+    assert _get_overrides(argv_en[0].split("=", 1)[1])[0][TRANSLATION_PLUGIN] == {"locale": "en"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_course_init_speaks_its_language(tmp_path, capsys, lang):
+    """Does `dnn-lab course init --lang zh|en` print its report in that language only, and copy
+    only that language's figures?"""
+    from dnn_lab import cli
+    from dnn_lab.diagram.figures import set_dir
+    assert cli.main(["course", "init", str(tmp_path / "c"), "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert bool(CJK.search(out)) == (lang == "zh")
+    images = tmp_path / "c" / "source" / "step_by_step" / "images"
+    source = set_dir(Path(dnn_lab.__file__).parents[1] / "assignments" / "source" / "step_by_step" / "images", lang)
+    assert sorted(p.name for p in images.iterdir()) == sorted(p.name for p in source.iterdir() if p.is_file())
+    assert (images / "outline.png").read_bytes() == (source / "outline.png").read_bytes()

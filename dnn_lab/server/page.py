@@ -208,7 +208,7 @@ def render_page(base_url, xsrf_token, assignments):
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>DNN Lab 实验室</title>
+<title>{escape(TEXTS["title"]["zh"])} · {escape(TEXTS["title"]["en"])}</title>
 <style>{CSS}</style>
 </head>
 <body class="lang-both">
