@@ -124,8 +124,8 @@ def message(ctx, e, hint):
     if hint == "wrong_keys" and e["type"] == "KeyError":
         expected = expected_key(ctx, e["key"])
         if expected:
-            return "msg.key_missing", {**at, "key": repr(e["key"]), "expected": repr(expected)}
-        return "msg.key_missing_plain", {**at, "key": repr(e["key"])}
+            return "msg.key_missing", {**at, "key": repr(e["key"]), "expected": repr(expected), "got": repr(e["key"])}
+        return "msg.key_missing_plain", {**at, "key": repr(e["key"]), "missing": repr(e["key"])}
     if hint == "undefined_name":
         if e.get("suggestion"):
             return "msg.undefined_name_suggest", {**at, "name": name, "suggestion": e["suggestion"]}
