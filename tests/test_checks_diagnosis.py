@@ -400,6 +400,14 @@ def up_db_transposed_in_place(params, grads, learning_rate):
     return parameters
 
 
+def cost_assert_before_squeeze(AL, Y):
+    # The old template's assert, placed before np.squeeze.
+    m = Y.shape[1]
+    cost = -(np.dot(Y, np.log(AL).T) + np.dot(1 - Y, np.log(1 - AL).T)) / m
+    assert cost.shape == ()
+    return np.squeeze(cost)
+
+
 # ==== 4. the blame follows the computation, not the crash ==========================================
 
 
@@ -718,6 +726,7 @@ DIAGNOSED = [
     (3, "L_model_backward", lmb_store_dedented, {}, "layer1", "loop_variable_scope"),
     (3, "linear_backward", lb_assert_after_squeeze, {}, "db", "missing_keepdims"),
     (3, "linear_forward", lf_assert_transposed, {}, "Z", "transposed"),
+    (3, "compute_cost", cost_assert_before_squeeze, {}, "cost", "cost_not_scalar"),
     (3, "linear_activation_backward", lab_asserts_db_shape, {"linear_backward": my_linear_backward_no_keepdims},
      "linear_backward", "missing_keepdims"),
 

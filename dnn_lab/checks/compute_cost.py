@@ -33,7 +33,12 @@ def steps(case):
 
 
 def check(ctx):
-    cost = ctx.value
+    check_cost(ctx, ctx.value)
+
+
+def check_cost(ctx, cost):
+    """The returned cost — or, when the function raised (its own ``assert cost.shape == ()``),
+    the cost it had computed."""
     arr = as_number_array(cost)
     expected = ctx.exp("cost")
     m = ctx.args[1].shape[1]
@@ -67,7 +72,14 @@ def record(solutions, case):
     return {"cost": np.asarray(solutions["compute_cost"](*case.make()), dtype=float)}
 
 
-EXERCISE = Exercise("compute_cost", "step_by_step", ("AL", "Y"), CASES, steps, check, record)
+def explain_error(ctx):
+    cost = (ctx.call.error_locals or {}).get("cost")
+    if as_number_array(cost) is not None:
+        check_cost(ctx, cost)
+
+
+EXERCISE = Exercise("compute_cost", "step_by_step", ("AL", "Y"), CASES, steps, check, record,
+                    explain_error=explain_error)
 
 
 def hidden_case(id_, seed, m):
