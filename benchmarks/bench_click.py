@@ -13,7 +13,9 @@ reused).  ``checks``/``diagram`` split the ``first`` clicks.
 
     python benchmarks/bench_click.py [--clicks 20] [--lang both]
 
-Target (SPEC §7): < 150 ms median.
+Targets (SPEC §8), per exercise: a click returns its full feedback (checks +
+diagram) in < 50 ms median (``again``), and the first click after a code
+change (``first``: the diagram is drawn anew) in < 150 ms.
 """
 import argparse
 import os
@@ -99,9 +101,10 @@ def main(argv=None):
             w.close()
         main_module.__dict__[name] = solutions[name]
     print("-" * len(header))
-    print(f"first click: median of rows {statistics.median(medians):.1f} ms, worst row {max(medians):.1f} ms")
-    print(f"again:       median of rows {statistics.median(again_medians):.1f} ms, worst row "
-          f"{max(again_medians):.1f} ms   (target < 150 ms)")
+    print(f"first click after a change: median of rows {statistics.median(medians):.1f} ms, worst row "
+          f"{max(medians):.1f} ms   (target < 150 ms per exercise)")
+    print(f"click (again):              median of rows {statistics.median(again_medians):.1f} ms, worst row "
+          f"{max(again_medians):.1f} ms   (target < 50 ms per exercise)")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 

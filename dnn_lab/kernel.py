@@ -222,3 +222,51 @@ def install_if_interactive():
         return install()
     except Exception:  # noqa: BLE001 - never break an import
         return False
+
+
+# ---- edited but not run: what the saved notebook says ---------------------------------
+
+_SAVED = {"key": None, "cells": ()}
+
+
+def notebook_path():
+    """The notebook this kernel serves: Jupyter Server sets ``JPY_SESSION_NAME`` for a kernel it
+    starts for a notebook (None elsewhere, or after a rename the kernel was not told of)."""
+    path = os.environ.get("JPY_SESSION_NAME")
+    return path if path and path.endswith(".ipynb") and os.path.isfile(path) else None
+
+
+def _saved_cells(path):
+    """(mtime, code cell sources) of the saved notebook, read again only when it changed."""
+    import json
+    stat = os.stat(path)
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    if _SAVED["key"] != key:
+        with open(path, encoding="utf-8") as f:
+            nb = json.load(f)
+        cells = tuple("".join(c.get("source", "")) if isinstance(c.get("source"), list) else c.get("source", "")
+                      for c in nb.get("cells", ()) if c.get("cell_type") == "code")
+        _SAVED.update(key=key, cells=cells)
+    return stat.st_mtime, _SAVED["cells"]
+
+
+def _same(a, b):
+    return [line.rstrip() for line in a.strip().splitlines()] == [line.rstrip() for line in b.strip().splitlines()]
+
+
+def changed_since_run(name, path=None):
+    """True when the notebook was saved after the last run of ``name``'s cell and no saved cell
+    defining ``name`` is the source that ran: the student edited the cell and did not run it.
+    False whenever the kernel cannot tell (no file, unsaved edits, no record)."""
+    d = definition(name)
+    path = path or notebook_path()
+    if d is None or d.time is None or not d.source or path is None:
+        return False
+    try:
+        mtime, cells = _saved_cells(path)
+    except (OSError, ValueError):
+        return False
+    if mtime <= d.time.timestamp():
+        return False  # the last run is newer than the saved file: what ran is what is on screen, as far as we know
+    defining = [src for src in cells if name in defined_names(src)]
+    return bool(defining) and not any(_same(src, d.source) for src in defining)

@@ -520,6 +520,18 @@ MESSAGES = {
         "zh": "✗ `{fn}`：定义它的单元格最近一次运行失败（{exc_type}）。",
         "en": "✗ `{fn}`: the last run of its cell failed ({exc_type}).",
     },
+    "ui.cell_changed": {
+        "zh": "✗ `{fn}`：定义它的单元格在最近一次运行后被修改过：请先运行该单元格。",
+        "en": "✗ `{fn}`: its cell was changed after its last run: run the cell first.",
+    },
+    "ui.status_cell_changed": {"zh": "请先运行单元格", "en": "run the cell first"},
+    "msg.cell_changed": {
+        "zh": "保存的笔记本中，定义 `{fn}` 的单元格与最近一次运行的版本（In [{count}]）不同。"
+              "内核里仍是旧的函数：请先运行该单元格（Shift+Enter），再点检查。",
+        "en": "In the saved notebook, the cell that defines `{fn}` differs from the version last run "
+              "(In [{count}]). The kernel still has the old function: run the cell first (Shift+Enter), "
+              "then click Check.",
+    },
     "msg.cell_failed": {
         "zh": "定义 `{fn}` 的单元格最近一次运行（In [{count}]）失败：{exc_type}: {exc_msg}（第 {line} 行）。"
               "检查的是这次运行，而不是旧的函数：请修正后重新运行该单元格。",
@@ -561,6 +573,10 @@ MESSAGES = {
     "lab.ready_page": {"zh": "DNN 实验室页面", "en": "DNN Lab page"},
     "lab.stop": {"zh": "按 Ctrl-C 停止", "en": "stop with Ctrl-C"},
     "lab.not_answering": {"zh": "服务器没有响应：{url}", "en": "the server does not answer: {url}"},
+    "ui.graded_outside": {
+        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
+        "en": "`{fn}`: checked in a separate process when grading (not run here).",
+    },
     "ui.graded_outside": {
         "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
         "en": "`{fn}`: checked in a separate process when grading (not run here).",

@@ -105,20 +105,25 @@ def version_of(name, fn, lang):
     return texts("ui.version_count", lang, count=d.count), data
 
 
-def failed_run_report(name, d, lang):
-    """The report of a function whose defining cell's last run failed: that failure,
-    at the first step of the first case; nothing else was checked."""
+def failed_run_report(name, d, lang, changed=False):
+    """The report of a function whose defining cell's last run failed (or, ``changed``, whose
+    cell was saved changed after that run): that, at the first step of the first case;
+    nothing was checked."""
     ex = get_exercise(name)
     first = ex.cases[0]
     steps = ex.steps(first)
-    params = {"count": d.count, "exc_type": d.error.get("type", "Error"),
-              "exc_msg": d.error.get("message", ""), "line": d.error.get("line") or "?"}
-    f = Finding(case=first.id, step=steps[0], message_id="msg.cell_failed", hint="exception", params=params,
-                text=t("msg.cell_failed", lang, fn=name, **params))
+    if changed:
+        message_id, hints, params = "msg.cell_changed", [], {"count": d.count}
+    else:
+        message_id, hints = "msg.cell_failed", ["exception"]
+        params = {"count": d.count, "exc_type": d.error.get("type", "Error"),
+                  "exc_msg": d.error.get("message", ""), "line": d.error.get("line") or "?"}
+    f = Finding(case=first.id, step=steps[0], message_id=message_id, hint=(hints or ["exception"])[0],
+                params=params, text=t(message_id, lang, fn=name, **params))
     cases = [CaseResult(first.id, first.about, False,
                         {s: FAILED if i == 0 else NOT_REACHED for i, s in enumerate(steps)}, (f,))]
     cases += [CaseResult(c.id, c.about, False, {s: NOT_REACHED for s in ex.steps(c)}) for c in ex.cases[1:]]
-    return Report(exercise=name, lang=lang, passed=False, failed_step=steps[0], hints=["exception"],
+    return Report(exercise=name, lang=lang, passed=False, failed_step=steps[0], hints=hints,
                   failures=[f], warnings=[], cases=cases, step_states=dict(cases[0].steps), dims=dict(first.dims))
 
 
@@ -127,6 +132,8 @@ def check_now(name, fn, lang, timeout):
     d = kernel.definition(name)
     if d is not None and not d.ok:
         return failed_run_report(name, d, lang)
+    if kernel.changed_since_run(name):
+        return failed_run_report(name, d, lang, changed=True)
     return run_checks(name, fn, lang=lang, timeout=timeout)
 
 
@@ -222,7 +229,7 @@ def run_feedback(name, fallback, lang, timeout, *, record=True, diagram=True):
         return Feedback(outputs=[missing_bundle(name, lang)])
     report = check_now(name, fn, lang, timeout)
     version_text, version = version_of(name, fn, lang)
-    if record:
+    if record and cell_failed(report) != "changed":  # "run the cell first" is no result
         record_progress(report)
     fb = Feedback(report=report, outputs=[report_bundle(report, lang, version_text, version)],
                   version=version, version_text=version_text)
@@ -256,6 +263,8 @@ def _status(fb, lang, seconds):
         text = "✓ " + t_short("ui.passed", lang)
     elif state == "not_implemented":
         text = "○ " + t_short("ui.status_not_implemented", lang)
+    elif cell_failed(fb.report) == "changed":
+        text = "✗ " + t_short("ui.status_cell_changed", lang)
     elif cell_failed(fb.report):
         text = "✗ " + t_short("ui.status_cell_failed", lang, exc_type=fb.report.failures[0].params["exc_type"])
     else:

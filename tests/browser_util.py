@@ -192,21 +192,34 @@ def _has_playwright():
 
 
 @contextlib.contextmanager
-def chromium_page(lang="zh-CN"):
+def chromium_browser():
+    """The system Chromium, headless, through Playwright (one per test module: Playwright's sync API
+    allows one running instance at a time)."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=lang)
-            page = context.new_page()
-            page.set_default_timeout(30_000)
-            # offline: everything the pages load must come from the local server
-            page.external_requests = []
-            context.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1:", "data:", "blob:"))
-                       else page.external_requests.append(r.url))
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser, lang="zh-CN"):
+    """A page in a fresh context (own locale, cookies and storage) that records external requests."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=lang)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    # offline: everything the pages load must come from the local server
+    page.external_requests = []
+    context.on("request", lambda r: None if r.url.startswith(("http://127.0.0.1:", "data:", "blob:"))
+               else page.external_requests.append(r.url))
+    return page
+
+
+@contextlib.contextmanager
+def chromium_page(lang="zh-CN"):
+    with chromium_browser() as browser:
+        yield new_page(browser, lang)
 
 
 def screenshot(page, name):

@@ -12,12 +12,13 @@ from browser_util import (
     ARTIFACTS,
     REPO,
     WRONG_LINEAR_BACKWARD,
-    chromium_page,
+    chromium_browser,
     copy_supporting_files,
     dnn_lab_lab,
     fill,
     jupyter_lab,
     nbgrader_meta,
+    new_page,
     only_check_calls,
     require_chromium,
     screenshot,
@@ -55,9 +56,17 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab):
-    with chromium_page("zh-CN") as page:
-        yield page
+def browser():
+    require_chromium()
+    with chromium_browser() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(lab, browser):
+    page = new_page(browser, "zh-CN")
+    yield page
+    page.context.close()
 
 
 def js_run_all_cells(page):
@@ -111,7 +120,7 @@ def test_check_button_shows_failure_hint_and_diagram_in_chinese(lab, page):
     assert button.inner_text().strip() == label  # the Chinese label is what the student sees
     assert report.get_attribute("data-state") == "failed"
     assert report.get_attribute("data-failed-step") == "dW"
-    hint = cell.locator('[data-hint="forgot_1_over_m"]')
+    hint = cell.locator('.dnn-lab-hint[data-hint="forgot_1_over_m"]')
     assert hint.is_visible()
     sentence = first_sentence(t("hint.forgot_1_over_m", "zh"), "zh")
     assert " ".join(sentence.split()) in " ".join(hint.inner_text().split())
@@ -296,9 +305,10 @@ def student_lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def student_page(student_lab):
-    with chromium_page("en-US") as page:
-        yield page
+def student_page(student_lab, browser):
+    page = new_page(browser, "en-US")
+    yield page
+    page.context.close()
 
 
 def test_run_all_on_the_untouched_notebook_reaches_the_end(student_lab, student_page):

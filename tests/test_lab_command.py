@@ -152,3 +152,14 @@ def test_student_page_config_disables_nbgrader_only_there():
     assert student_page_config(None, {"disabledExtensions": {"y": True, "z": False}})["disabledExtensions"] == [
         "y", "@jupyter/nbgrader"]
     assert student_page_config(None, {})["disabledExtensions"] == ["@jupyter/nbgrader"]
+
+
+def test_readme_puts_the_self_learners_two_commands_first():
+    """Is the README's first command block the self-learner's install and `dnn-lab lab`, with the
+    developer's `pip install -e ".[test]"` and `pytest` after it?"""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```bash\n(.*?)```", text, re.S)
+    commands = [[line.split("#")[0].strip() for line in b.splitlines() if line.split("#")[0].strip()] for b in blocks]
+    assert commands[0] == ["pip install dnn-lab", "dnn-lab lab"]
+    developer = next(i for i, c in enumerate(commands) if 'pip install -e ".[test]"' in c)
+    assert developer > 0 and "pytest" in commands[developer]

@@ -643,3 +643,31 @@ def test_a_dead_button_is_not_silent():
     assert "dnn-lab-check" in w._dom_classes
     assert ".dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-not-connected" in w.note.value
     assert 'class="dnn-lab-not-connected" style="display:none' in w.note.value
+
+
+def test_a_cell_saved_changed_but_not_run_asks_to_run_it_first(shell, tmp_path, monkeypatch):
+    """When the saved notebook (JPY_SESSION_NAME, saved after the last run) holds a changed version
+    of the function's cell, does the Check say "run the cell first" (msg.cell_changed, nothing
+    checked or recorded) — and check again normally once that cell has been run?"""
+    import os
+    import time
+
+    import nbformat
+    path = tmp_path / "student.ipynb"
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    run_cell(shell, "import dnn_lab")
+    run_cell(shell, GOOD_CELL)
+    w = dnn_lab.check("linear_forward", lang="en")
+    assert w.report.passed
+    edited = GOOD_CELL.replace("+ b", "")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(edited)]), str(path))
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    w.button.click()
+    assert [f.message_id for f in w.report.failures] == ["msg.cell_changed"] and not w.report.passed
+    assert kinds(w) == ["report"]
+    assert not (tmp_path / ".dnn_lab" / "progress.json").exists() or \
+        dnn_lab.progress.load()["exercises"]["linear_forward"]["passed"] is True  # not recorded as a result
+    run_cell(shell, edited)
+    w.button.click()
+    assert w.report.failed_step == "Z"  # the edited (wrong: no bias) version is what is checked now

@@ -127,8 +127,10 @@ def finding_text(report, finding, lang):
 
 
 def cell_failed(report):
-    """The report is about a failed run of the function's cell (nothing was checked)."""
-    return bool(report.failures) and report.failures[0].message_id == "msg.cell_failed"
+    """``"failed"`` when the report is about a failed run of the function's cell, ``"changed"``
+    when the cell was changed after its last run, else None (nothing was checked in both)."""
+    first = report.failures[0].message_id if report.failures else None
+    return {"msg.cell_failed": "failed", "msg.cell_changed": "changed"}.get(first)
 
 
 def state_of(report):
@@ -179,6 +181,8 @@ def build(report, lang=None):
         verdict = texts("ui.passed_all", lang, fn=report.exercise, n=len(report.cases))
     elif state == "not_implemented":
         verdict = texts("ui.not_implemented_yet", lang, fn=report.exercise)
+    elif cell_failed(report) == "changed":
+        verdict = texts("ui.cell_changed", lang, fn=report.exercise)
     elif cell_failed(report):
         verdict = texts("ui.cell_failed", lang, fn=report.exercise, exc_type=report.failures[0].params["exc_type"])
     else:
