@@ -150,66 +150,75 @@ def _submit(course, student, assignment, answers):
     nbformat.write(fill(nb, answers), target / f"{assignment}.ipynb")
 
 
+ASSIGNMENTS = ("step_by_step", "application")
+
+
 @pytest.fixture(scope="module")
-def workflow(venv, tmp_path_factory):
-    """The README's instructor section, command by command, in the venv: (course, init stdout, stderr log)."""
-    from nbgrader.api import Gradebook
+def released(venv, tmp_path_factory):
+    """The README's instructor section up to the student versions, in the venv: (course, init stdout, log)."""
     work = tmp_path_factory.mktemp("instructor")
     log = []
     init = _run(venv, log, "dnn-lab", "course", "init", "mycourse", "--lang", "en", cwd=work)
     course = work / "mycourse"
-    assignments = ("step_by_step", "application")
-    for assignment in assignments:
+    for assignment in ASSIGNMENTS:
         _run(venv, log, "nbgrader", "generate_assignment", assignment, cwd=course)
-    for assignment in assignments:
+    return course, init.stdout, log
+
+
+@pytest.fixture(scope="module")
+def graded(venv, released):
+    """The rest of the README's section: a solved and an untouched submission per assignment, autograded
+    Part 1 first, then feedback; returns {assignment: (max_score, {student: score})}."""
+    from nbgrader.api import Gradebook
+    course, _, log = released
+    for assignment in ASSIGNMENTS:
         _submit(course, "solved", assignment, solution_sources(assignment))
         _submit(course, "untouched", assignment, {})
-    for assignment in assignments:
+    for assignment in ASSIGNMENTS:
         _run(venv, log, "nbgrader", "autograde", assignment, cwd=course)
-    for assignment in assignments:
+    for assignment in ASSIGNMENTS:
         _run(venv, log, "nbgrader", "generate_feedback", assignment, cwd=course)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        scores = {a: (gb.find_assignment(a).max_score,
-                      {s: gb.find_submission(a, s).score for s in ("solved", "untouched")}) for a in assignments}
-    return course, init.stdout, log, scores
+        return {a: (gb.find_assignment(a).max_score,
+                    {s: gb.find_submission(a, s).score for s in ("solved", "untouched")}) for a in ASSIGNMENTS}
 
 
 @pytest.mark.nbgrader
 @pytest.mark.slow
-def test_course_init_in_the_venv_prints_the_readme_order(workflow):
+def test_course_init_in_the_venv_prints_the_readme_order(released):
     """Does `course init` (from dnn-lab-course) copy both assignments and list the next commands in the
     README's order: generate Part 1 then Part 2, autograde Part 1 before Part 2, then feedback?"""
-    course, stdout, log, scores = workflow
-    for assignment in ("step_by_step", "application"):
+    course, stdout, log = released
+    for assignment in ASSIGNMENTS:
         assert (course / "source" / assignment / f"{assignment}.ipynb").is_file()
     commands = [line.strip() for line in stdout.splitlines() if line.strip().startswith("nbgrader ")]
-    assert commands == [c for c in course_next_steps("mycourse", ("step_by_step", "application"))
-                        if c.startswith("nbgrader ")]
+    assert commands == [c for c in course_next_steps("mycourse", ASSIGNMENTS) if c.startswith("nbgrader ")]
     assert commands == readme_instructor_commands()
 
 
 @pytest.mark.nbgrader
 @pytest.mark.slow
-def test_workflow_grades_solved_full_and_untouched_zero(workflow):
-    """In the venv, does autograde give the solved submission full marks and the untouched one 0, in both
-    assignments, and does every student get feedback?"""
-    course, stdout, log, scores = workflow
-    for assignment, (max_score, got) in scores.items():
-        assert max_score > 0
-        assert got == {"solved": max_score, "untouched": 0}, assignment
-        for student in got:
-            assert (course / "feedback" / student / assignment / f"{assignment}.html").is_file()
+def test_released_notebooks_hold_no_solution_and_no_hidden_test(released):
+    """Are the student versions generated in the venv free of every solution line and hidden test?"""
+    course = released[0]
+    for assignment in ASSIGNMENTS:
+        text = _notebook_code((course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+        leaked = [line for line in solution_lines(assignment) | hidden_test_lines(assignment) if line in text]
+        assert leaked == [], (assignment, leaked[:3])
 
 
 @pytest.mark.nbgrader
 @pytest.mark.slow
-def test_released_notebooks_hold_no_solution_and_no_hidden_test(workflow):
-    """Are the student versions generated in the venv free of every solution line and hidden test?"""
-    course = workflow[0]
-    for assignment in ("step_by_step", "application"):
-        text = _notebook_code((course / "release" / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"))
-        leaked = [line for line in solution_lines(assignment) | hidden_test_lines(assignment) if line in text]
-        assert leaked == [], (assignment, leaked[:3])
+def test_workflow_grades_solved_full_and_untouched_zero(released, graded):
+    """In the venv, does autograde give the solved submission full marks and the untouched one 0, in both
+    assignments, and does every student get feedback?"""
+    course = released[0]
+    assert all(max_score > 0 for max_score, _ in graded.values())
+    assert {a: got for a, (_, got) in graded.items()} == {
+        a: {"solved": max_score, "untouched": 0} for a, (max_score, _) in graded.items()}
+    for assignment in ASSIGNMENTS:
+        for student in ("solved", "untouched"):
+            assert (course / "feedback" / student / assignment / f"{assignment}.html").is_file()
 
 
 def _hidden_test_cells():
@@ -237,12 +246,15 @@ def unexplained_warnings(stderr, hidden_cells):
 
 @pytest.mark.nbgrader
 @pytest.mark.slow
-def test_generated_config_causes_no_nbgrader_warning(workflow):
+def test_generated_config_causes_no_nbgrader_warning(released, graded):
     """Does every command of the workflow run without a config option nbgrader does not recognise, and
     without any warning beyond the known upstream ones?"""
     hidden_cells = _hidden_test_cells()
     assert len(hidden_cells) >= 13
-    problems = {cmd: bad for cmd, stderr in workflow[2] if (bad := unexplained_warnings(stderr, hidden_cells))}
+    log = released[2]
+    assert [cmd.split()[1] for cmd, _ in log] == ["course"] + ["generate_assignment"] * 2 + [
+        "autograde"] * 2 + ["generate_feedback"] * 2
+    problems = {cmd: bad for cmd, stderr in log if (bad := unexplained_warnings(stderr, hidden_cells))}
     assert problems == {}
 
 
