@@ -258,6 +258,10 @@ MESSAGES = {
         "zh": "`{where}` 第 {line} 行在第 {loop_line} 行的循环之外使用了循环变量 `{name}`：那里它只保留最后一次的值，所以这一行只对最后一层起作用。把这一行缩进到循环里面。",
         "en": "`{where}` line {line} uses the loop variable `{name}` outside the loop at line {loop_line}: there it only keeps its last value, so the line does its work for the last layer only. Indent it into the loop.",
     },
+    "msg.no_return": {
+        "zh": "`{fn}` 做了计算，却返回了 None：缺少 return 语句（或 return 放错了地方）。",
+        "en": "`{fn}` computes but returns None: the return statement is missing (or in the wrong place).",
+    },
     "msg.sign_error_term": {
         "zh": "{what}：{term} 这一项的符号反了。",
         "en": "{what}: the {term} term has the wrong sign.",

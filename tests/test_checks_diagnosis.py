@@ -1052,3 +1052,19 @@ def test_call_fields_for_the_diagnosis_are_plain_data(exercise, fn, as_student, 
             assert _is_plain(getattr(call, name)), (name, getattr(call, name))
         facts = call.error or call.stub
         assert facts["where"] == fn.__name__ and isinstance(facts["line"], int)
+
+
+def lb_forgot_return(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+
+
+def test_code_without_return_is_told_so(as_student):
+    """Is a function that computes everything but returns None told its return is missing
+    (still not_implemented: nothing is returned), not that it is the untouched stub?"""
+    report = run_checks("linear_backward", as_student(lb_forgot_return), lang="en", timeout=5)
+    assert (report.failed_step, report.hints) == ("dA_prev", ["not_implemented"])
+    assert report.failures[0].message_id == "msg.no_return"

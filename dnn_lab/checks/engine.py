@@ -211,7 +211,8 @@ def run_case(ex, case, fn, timeout, caller=None, expected=None):
     elif call.error is not None:
         _report_error(ctx, steps)
     elif call.value is None:
-        ctx.fail(first, "not_implemented", "msg.not_implemented")
+        # Code that does work (loads numpy, helpers…) but returns None lacks its return.
+        ctx.fail(first, "not_implemented", "msg.no_return" if call.loads else "msg.not_implemented")
         stop_after = True
     else:
         try:
