@@ -26,10 +26,12 @@ def test_same_keys(fresh, committed):
 
 
 def test_same_values_shapes_and_dtypes(fresh, committed):
-    """Is every regenerated array bit-for-bit the committed one (values, shape, dtype)?"""
+    """Is every regenerated array the committed one (shape, dtype, values to the last few ulps)?"""
+    # Not bit-for-bit: BLAS kernels round differently on different CPUs (seen: 1 ulp in
+    # L_model_forward's AL); a stale value differs in far more than the last bit.
     differing = [k for k in fresh if k in committed and not (
         fresh[k].shape == committed[k].shape and fresh[k].dtype == committed[k].dtype
-        and np.array_equal(fresh[k], committed[k]))]
+        and np.allclose(fresh[k], committed[k], rtol=1e-12, atol=1e-14, equal_nan=True))]
     assert differing == []
 
 
