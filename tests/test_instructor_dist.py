@@ -95,11 +95,9 @@ def test_course_init_does_not_import_the_maintainer_tools(tmp_path):
     assert (tmp_path / "c" / "source" / "step_by_step" / "step_by_step.ipynb").is_file()
 
 
-@pytest.fixture(scope="module")
-def venv(wheels, tmp_path_factory):
-    """A fresh venv with both wheels installed into its own site-packages (the heavy dependencies come
-    from the system site-packages, where this checkout is installed editable: it must not be used)."""
-    path = tmp_path_factory.mktemp("venv") / "env"
+def make_venv(path, wheels):
+    """A fresh venv at ``path`` with ``wheels`` installed into its own site-packages (the heavy dependencies
+    come from the system site-packages, where this checkout is installed editable: it must not be used)."""
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(path)], check=True)
     python = path / "bin" / "python"
     proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--ignore-installed",
@@ -112,6 +110,26 @@ def venv(wheels, tmp_path_factory):
                # into the venv's share/jupyter
                JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
     return python, env
+
+
+@pytest.fixture(scope="module")
+def venv(wheels, tmp_path_factory):
+    """Both wheels in a fresh venv."""
+    return make_venv(tmp_path_factory.mktemp("venv") / "env", wheels)
+
+
+@pytest.mark.slow
+def test_dnn_lab_alone_names_the_course_package(wheels, tmp_path):
+    """With only the dnn-lab wheel installed, does `dnn-lab course init` exit 2 with the one bilingual
+    message naming `pip install dnn-lab-course`, and create nothing?"""
+    from dnn_lab.messages import t
+    python, env = make_venv(tmp_path / "env", wheels[:1])
+    proc = subprocess.run([str(python.parent / "dnn-lab"), "course", "init", "mycourse"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"dnn-lab: {t('cli.no_course_package', 'both', dist='dnn-lab-course')}\n"
+    assert "pip install dnn-lab-course" in proc.stderr
+    assert not (tmp_path / "mycourse").exists()
 
 
 @pytest.mark.slow
