@@ -200,6 +200,31 @@ def lmf_W1_pasted(X, parameters):
     return AL, caches
 
 
+def lmf_result_not_unpacked(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A = linear_activation_forward(A_prev, parameters["W" + str(l)], parameters["b" + str(l)], "relu")
+        caches.append(A[1])
+    AL, cache = linear_activation_forward(A, parameters["W" + str(L)], parameters["b" + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def lmb_result_not_unpacked(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    result = linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = result
+    for l in reversed(range(L - 1)):
+        result = linear_activation_backward(result, caches[l], "relu")
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = result
+    return grads
+
+
 # ==== 3. exceptions diagnosed, not reported ========================================================
 
 # -- KeyError → wrong_keys
@@ -704,6 +729,8 @@ DIAGNOSED = [
     (2, "L_model_backward", lmb_output_cache_in_loop, {}, "layer1", "wrong_layer_input"),
     (2, "L_model_forward", lmf_output_gets_A_prev, {}, "layer3", "wrong_layer_input"),
     (2, "L_model_forward", lmf_W1_pasted, {}, "layer2", "wrong_layer_input"),
+    (2, "L_model_forward", lmf_result_not_unpacked, {}, "layer2", "wrong_layer_input"),
+    (2, "L_model_backward", lmb_result_not_unpacked, {}, "layer1", "wrong_layer_input"),
     (2, "linear_activation_backward", lab_linear_cache_to_relu_backward, {}, "activation_backward",
      "wrong_layer_input"),
     (2, "linear_activation_backward", lab_activation_cache_to_linear_backward, {}, "linear_backward",
@@ -802,6 +829,16 @@ def test_forward_layer_fed_an_old_A_names_it(as_student):
     report = _run("L_model_forward", lmf_output_gets_A_prev, {}, as_student)
     params = next(f.params for f in report.failures if f.message_id == "msg.layer_got_instead")
     assert (params["layer"], params["got"], params["expected"]) == (3, "A1", "A2")
+
+
+@pytest.mark.parametrize("exercise, fn, got", [
+    ("L_model_forward", lmf_result_not_unpacked, "(A, cache)"),
+    ("L_model_backward", lmb_result_not_unpacked, "(dA_prev, dW, db)"),
+])
+def test_a_result_passed_on_without_unpacking_is_named(exercise, fn, got, as_student):
+    params = next(f.params for f in _run(exercise, fn, {}, as_student).failures
+                  if f.message_id == "msg.layer_got_instead")
+    assert params["got"] == got
 
 
 def test_dZ_passed_as_dA_is_named(as_student):

@@ -136,6 +136,8 @@ def check_calls(ctx, calls, L):
             ctx.visit("dAL")
         elif not close(dA, ctx.exp(f"dA{l}")):
             got = _dA_source(ctx, dA, L, l)
+            if isinstance(dA, (tuple, list)) and len(dA) == 3 and close(dA[0], ctx.exp(f"dA{l}")):
+                got = "(dA_prev, dW, db)"  # the whole result of the previous call, not unpacked
             if got:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
                          expected=f"grads['dA{l}']")

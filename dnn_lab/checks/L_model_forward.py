@@ -107,6 +107,10 @@ def check_calls(ctx, calls, L):
             ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what="b")
         if not close(A_prev, ctx.exp(f"A{l - 1}")):
             other = next((k for k in range(L + 1) if k != l - 1 and close(A_prev, ctx.exp(f"A{k}"))), None)
+            if isinstance(A_prev, (tuple, list)) and len(A_prev) == 2 and close(A_prev[0], ctx.exp(f"A{l - 1}")):
+                # A = linear_activation_forward(...) without unpacking: the whole (A, cache) pair.
+                ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="A_prev",
+                         got="(A, cache)", expected=_A_name(l - 1))
             if other is not None:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="A_prev",
                          got=_A_name(other), expected=_A_name(l - 1))
