@@ -232,13 +232,16 @@ def describe_error(exc):
     described = {"type": type(exc).__name__, "message": message, "line": line, "code": code,
                  "key": key if isinstance(key, (str, int)) else None, "where": where, "helper": helper,
                  "depth": len(frames)}
-    if isinstance(exc, NameError):
-        described.update(_name_error_facts(exc, entry))
-    if entry is not None and isinstance(exc, (NameError, NotImplementedError)):
-        from . import source
-        found = source.stub_blocks(entry.tb_frame.f_code)
-        if found is not None:
-            described["stubs"], described["implemented"] = found
+    try:  # reading the code statically only explains; it must never break the call
+        if isinstance(exc, NameError):
+            described.update(_name_error_facts(exc, entry))
+        if entry is not None and isinstance(exc, (NameError, NotImplementedError)):
+            from . import source
+            found = source.stub_blocks(entry.tb_frame.f_code)
+            if found is not None:
+                described["stubs"], described["implemented"] = found
+    except Exception:  # noqa: BLE001
+        pass
     return described
 
 
@@ -246,7 +249,10 @@ def error_variables(exc):
     """The local variables (plain data) of the outermost student frame — the checked
     function — when ``exc`` was raised."""
     frames = _student_frames(exc.__traceback__)
-    return frame_variables(frames[0]) if frames else {}
+    try:
+        return frame_variables(frames[0]) if frames else {}
+    except Exception:  # noqa: BLE001 - hostile objects in the frame: no variables, still a report
+        return {}
 
 
 # ---- time limit ---------------------------------------------------------------
