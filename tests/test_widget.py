@@ -671,3 +671,30 @@ def test_a_cell_saved_changed_but_not_run_asks_to_run_it_first(shell, tmp_path, 
     run_cell(shell, edited)
     w.button.click()
     assert w.report.failed_step == "Z"  # the edited (wrong: no bias) version is what is checked now
+
+
+@pytest.mark.notebook
+def test_real_kernel_runs_the_untouched_notebook_to_the_end(tmp_path, monkeypatch):
+    """Executed top to bottom by a real kernel (nbclient stops at the first error), does the untouched
+    student notebook run to its last cell, with a "not implemented yet" line per demo cell, no error
+    output, and each check cell showing one widget whose fallback is in the not_implemented state?"""
+    import nbformat
+    from browser_util import copy_supporting_files, only_check_calls, student_notebook
+    from nbclient import NotebookClient
+
+    from dnn_lab.messages import t_short
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    nb = only_check_calls(student_notebook("en"))
+    copy_supporting_files(tmp_path)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code if c.source.strip())
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    role = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in code}
+    for name in EXERCISES:
+        demo = "".join(o.get("text", "") for o in role[f"{name}_demo"].outputs)
+        assert demo.strip() == "… " + t_short("ui.stub_not_implemented", "en", fn=name)
+        (view,) = role[f"{name}_test"].outputs
+        assert "application/vnd.jupyter.widget-view+json" in view.data
+        assert f'data-exercise="{name}" data-state="not_implemented"' in view.data["text/html"]
+    assert nbformat.validate(nb) is None
