@@ -141,13 +141,15 @@ def check_calls(ctx, calls, L):
             if got:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
                          expected=f"grads['dA{l}']")
-            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what=f"dA{l}")
+            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=type_name(dA),
+                     expected=f"grads['dA{l}']")
         ctx.visit(step)
         if not _same_cache(cache, caches[l - 1]):
             other = next((k for k, c in enumerate(caches) if _same_cache(cache, c)), None)
             if other is not None:
                 ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_cache", layer=l, index=other, needed=l - 1)
-            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what="cache")
+            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="cache", got=type_name(cache),
+                     expected=f"caches[{l - 1}]")
         want = "sigmoid" if l == L else "relu"
         if act != want:
             ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want + "_backward",

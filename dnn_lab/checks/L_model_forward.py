@@ -98,13 +98,15 @@ def check_calls(ctx, calls, L):
             if other is not None:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="W", got=f"W{other}",
                          expected=f"W{l}")
-            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what="W")
+            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="W", got=type_name(W),
+                     expected=f"W{l}")
         if not close(b, ctx.exp(f"b{l}")):
             other = next((k for k in range(1, L + 1) if close(b, ctx.exp(f"b{k}"))), None)
             if other is not None:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="b", got=f"b{other}",
                          expected=f"b{l}")
-            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what="b")
+            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="b", got=type_name(b),
+                     expected=f"b{l}")
         if not close(A_prev, ctx.exp(f"A{l - 1}")):
             other = next((k for k in range(L + 1) if k != l - 1 and close(A_prev, ctx.exp(f"A{k}"))), None)
             if isinstance(A_prev, (tuple, list)) and len(A_prev) == 2 and close(A_prev[0], ctx.exp(f"A{l - 1}")):
@@ -114,7 +116,8 @@ def check_calls(ctx, calls, L):
             if other is not None:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="A_prev",
                          got=_A_name(other), expected=_A_name(l - 1))
-            ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_input", layer=l, what="A_prev" if l > 1 else "X")
+            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="A_prev", got=type_name(A_prev),
+                     expected=_A_name(l - 1))
         want = "sigmoid" if l == L else "relu"
         if act != want:
             ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want, got=act)
