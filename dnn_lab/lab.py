@@ -170,17 +170,17 @@ def main(argv=None):
     token = secrets.token_hex(24)
     from jupyterlab.labapp import LabApp
 
-    from .lab_lang import lab_locale_argv
+    from .lab_lang import set_default_locale
     try:
         serverapp = LabApp.initialize_server(
-            argv=lab_argv(directory, notebook, args.port or free_port(), token, not args.no_browser)
-            + lab_locale_argv(args.lang, directory))  # JupyterLab's own menus in the chosen language
+            argv=lab_argv(directory, notebook, args.port or free_port(), token, not args.no_browser))
     except SystemExit as exc:  # no free port: JupyterLab said why; no URL was printed
         _say("lab.no_port")
         return exc.code or 1
     if args.port and serverapp.port != args.port:
         _say("lab.port_taken", port=args.port, other=serverapp.port)
     serverapp.web_app.settings["page_config_hook"] = student_page_config
+    set_default_locale(serverapp, args.lang)  # --lang zh: JupyterLab's own menus in Chinese
     serverapp.io_loop.add_callback(_announce, serverapp, notebook, token)
     serverapp.start()
     return 0

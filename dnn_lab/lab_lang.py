@@ -2,23 +2,19 @@
 
 - :func:`say` is one terminal line of a message id in the chosen language
   (``both``: Chinese / English on one line).
-- :func:`lab_locale_argv` gives JupyterLab the interface language: for ``zh``
-  the zh-CN language pack (``jupyterlab-language-pack-zh-cn``, a dependency)
-  is selected as the default locale of *this* lab only.  It does so through a
-  private copy of JupyterLab's application settings folder (its
-  ``overrides.d`` kept, one override added) in the workspace's ``.dnn_lab/``:
-  nothing in the user's own settings changes, and a locale the user picked
-  in the Settings menu still wins.
+- :func:`set_default_locale` makes the zh-CN language pack
+  (``jupyterlab-language-pack-zh-cn``, a dependency) the default interface
+  language of *this* running lab for ``--lang zh``: it adds one entry to the
+  settings overrides JupyterLab loaded at start-up (from whatever
+  ``app_settings_dir`` is configured, our Help-menu override included).
+  Nothing is written to the user's settings, and a language picked in
+  JupyterLab's Settings → Language menu still wins.  ``en`` and ``both``
+  keep JupyterLab's default, English.
 """
-import json
-import shutil
-from pathlib import Path
-
 from .messages import LANGS, t_short
 
-LOCALES = {"zh": "zh_CN", "en": "en"}    # "both": JupyterLab's default (English)
+LOCALES = {"zh": "zh_CN"}
 TRANSLATION_PLUGIN = "@jupyterlab/translation-extension:plugin"
-OVERRIDE_NAME = "zz-dnn-lab-locale.json"  # sorted last: it wins over the other overrides
 
 
 def say(message_id, lang, **params):
@@ -28,24 +24,31 @@ def say(message_id, lang, **params):
     return "dnn-lab: " + t_short(message_id, lang, **params)
 
 
-def default_app_settings_dir():
-    from jupyterlab.commands import get_app_dir
-    return Path(get_app_dir()) / "settings"
+def _rules(router):
+    for rule in getattr(router, "rules", ()):
+        yield rule
+        yield from _rules(rule.target)
 
 
-def lab_locale_argv(lang, workspace, app_settings_dir=None):
-    """Extra JupyterLab arguments that make its interface speak ``lang`` ([] for 'both')."""
+def settings_overrides(web_app):
+    """The overrides dicts the running lab's settings handlers serve (one shared dict in practice)."""
+    from jupyterlab_server.settings_handler import SettingsHandler
+    found = []
+    for rule in _rules(web_app.default_router):
+        target = rule.target
+        if isinstance(target, type) and issubclass(target, SettingsHandler):
+            overrides = (rule.target_kwargs or {}).get("overrides")
+            if isinstance(overrides, dict) and all(overrides is not o for o in found):
+                found.append(overrides)
+    return found
+
+
+def set_default_locale(serverapp, lang):
+    """Default JupyterLab's interface of ``serverapp`` to ``lang`` (zh → zh_CN); True if set."""
     locale = LOCALES.get(lang)
     if locale is None:
-        return []
-    source = Path(app_settings_dir) if app_settings_dir else default_app_settings_dir()
-    target = Path(workspace) / ".dnn_lab" / "lab-settings"
-    if target.exists():
-        shutil.rmtree(target)
-    if source.is_dir():
-        shutil.copytree(source, target)
-    overrides = target / "overrides.d"
-    overrides.mkdir(parents=True, exist_ok=True)
-    (overrides / OVERRIDE_NAME).write_text(json.dumps({TRANSLATION_PLUGIN: {"locale": locale}}, indent=2) + "\n",
-                                           encoding="utf-8")
-    return [f"--LabApp.app_settings_dir={target}"]
+        return False
+    found = settings_overrides(serverapp.web_app)
+    for overrides in found:
+        overrides.setdefault(TRANSLATION_PLUGIN, {})["locale"] = locale
+    return bool(found)

@@ -179,3 +179,27 @@ def test_instructions_quote_no_solution_line(assignment):
     quoted = [line.strip() for c in nb.cells for region in SOLUTION_REGION.findall(c.source)
               for line in region.splitlines() if len(line.strip()) > 12 and line.strip() in prose]
     assert quoted == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_dnn_lab_lab_zh_shows_jupyterlab_in_chinese(tmp_path):
+    """With `dnn-lab lab --lang zh`, are JupyterLab's own menus Chinese (zh-CN language pack),
+    the notebook the zh version, and every line the command prints Chinese?"""
+    from browser_util import ARTIFACTS, chromium_page, dnn_lab_lab, require_chromium, screenshot
+    require_chromium()
+    workspace = tmp_path / "ws"
+    log = tmp_path / "lab.log"
+    with dnn_lab_lab(workspace, log, lang="zh") as (base, token), chromium_page("en-US") as page:
+        page.goto(f"{base}lab/tree/step_by_step.ipynb?token={token}")
+        page.locator(".jp-Notebook .jp-MarkdownCell").first.wait_for(timeout=90_000)
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"文件", "编辑", "内核", "帮助"} <= set(menus), menus
+        page.locator(".lm-MenuBar-itemLabel", has_text="内核").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="重启内核 和 运行所有单元格").first.wait_for()
+        screenshot(page, "zh-lab-kernel-menu.png")
+        title = page.locator(".jp-Notebook .jp-MarkdownCell").first.inner_text()
+        assert CJK.search(title) and not english_prose(title)
+    printed = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("dnn-lab: ")]
+    assert len(printed) >= 5 and all(CJK.search(line) for line in printed), printed
+    assert (ARTIFACTS / "zh-lab-kernel-menu.png").is_file()

@@ -160,27 +160,27 @@ def test_lab_terminal_lines_speak_the_chosen_language(lang):
             assert " / " in line
 
 
-def test_lab_zh_selects_the_chinese_jupyterlab_locale(tmp_path):
-    """Does `--lang zh` give JupyterLab a settings folder whose overrides make zh_CN the default
-    locale, keeping the installed overrides, with the zh-CN language pack installed?"""
-    from jupyterlab_server.settings_utils import _get_overrides
-    from jupyterlab_server.translation_utils import get_language_packs
+def test_lab_zh_makes_chinese_the_default_jupyterlab_locale():
+    """Does `--lang zh` add zh_CN as the default locale to the overrides the lab's settings handler
+    serves (keeping the others), leave en/both alone, and is the zh-CN language pack installed?"""
+    from types import SimpleNamespace
 
-    from dnn_lab.lab_lang import TRANSLATION_PLUGIN, default_app_settings_dir, lab_locale_argv
-    assert lab_locale_argv("both", tmp_path) == []
-    argv = lab_locale_argv("zh", tmp_path)
-    assert len(argv) == 1 and argv[0].startswith("--LabApp.app_settings_dir=")
-    settings = argv[0].split("=", 1)[1]
-    overrides, error = _get_overrides(settings)
-    assert error == "" and overrides[TRANSLATION_PLUGIN] == {"locale": "zh_CN"}
-    installed, _ = _get_overrides(str(default_app_settings_dir()))
-    assert set(installed) - {TRANSLATION_PLUGIN} <= set(overrides)
+    from jupyterlab_server.settings_handler import SettingsHandler
+    from jupyterlab_server.translation_utils import get_language_packs
+    from tornado.web import Application
+
+    from dnn_lab.lab_lang import TRANSLATION_PLUGIN, set_default_locale
+    overrides = {"@jupyterlab/mainmenu-extension:plugin": {"menus": []}}
+    app = SimpleNamespace(web_app=Application([(r"/lab/api/settings/(.*)", SettingsHandler,
+                                                 {"overrides": overrides})]))
+    assert set_default_locale(app, "en") is False and set_default_locale(app, "both") is False
+    assert TRANSLATION_PLUGIN not in overrides
+    assert set_default_locale(app, "zh") is True
+    assert overrides[TRANSLATION_PLUGIN] == {"locale": "zh_CN"}
+    assert "@jupyterlab/mainmenu-extension:plugin" in overrides
+    assert set_default_locale(SimpleNamespace(web_app=Application([])), "zh") is False  # nothing to change: said so
     packs, _ = get_language_packs()
     assert "zh_CN" in packs
-    # the user's own settings are not touched, and a second run starts from a fresh copy
-    assert str(tmp_path) in settings
-    argv_en = lab_locale_argv("en", tmp_path)
-    assert _get_overrides(argv_en[0].split("=", 1)[1])[0][TRANSLATION_PLUGIN] == {"locale": "en"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
