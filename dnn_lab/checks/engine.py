@@ -15,7 +15,7 @@ import numpy as np
 from ..messages import get_language, t
 from . import compare
 from .expected import expected_for
-from .report import FAILED, NOT_REACHED, PASSED, CaseResult, Finding, Report, order_hints
+from .report import FAILED, NOT_REACHED, PASSED, CaseResult, Finding, Report, hint_rank, order_hints
 from .sandbox import call_student, global_data_reads
 
 DEFAULT_TIMEOUT = 10.0
@@ -230,7 +230,8 @@ def run_case(ex, case, fn, timeout, caller=None, expected=None):
         ctx.fail(first, "prints_output", "msg.prints_output", warning=True, sample=sample)
     failures = [f for f in ctx.findings if not f.warning]
     order = {s: i for i, s in enumerate(steps)}
-    failures.sort(key=lambda f: order.get(f.step, len(order)))
+    # Computation order; within one step the specific diagnosis before the generic symptom.
+    failures.sort(key=lambda f: (order.get(f.step, len(order)), hint_rank(f.hint)))
     states = {}
     failed_steps = {f.step for f in failures}
     for s in steps:

@@ -96,6 +96,14 @@ class Report:
         return render_html(self)
 
 
+def hint_rank(hint):
+    """Position of ``hint`` in HINT_ORDER (unknown ids last): lower is more specific."""
+    return _RANK.get(hint, len(_RANK))
+
+
+_RANK = {h: i for i, h in enumerate(HINT_ORDER)}
+
+
 def order_hints(hints):
     seen = []
     for h in sorted(set(hints), key=HINT_ORDER.index):
