@@ -12,7 +12,9 @@ setup cell) and again by every ``check(...)`` (idempotent); never under nbgrader
 - A ``NotImplementedError`` escaping a cell from one of the exercise stubs (the
   innermost frame is a notebook function named like an exercise) prints one
   short "not implemented yet" line to stdout and the cell's reply is ``ok``: Run
-  All goes on.  Every other error is shown and reported as usual.
+  All goes on.  So does a later cell's top-level ``NameError`` on a name that a
+  skipped cell would have assigned (Part 2: ``plot_costs(costs_2)`` after the
+  training cell was skipped).  Every other error is shown and reported as usual.
 
 Standard library only: ``import dnn_lab`` stays light.
 """
@@ -136,21 +138,69 @@ def stub_name(exc):
         return None
     frame = last.tb_frame
     name = frame.f_code.co_name
-    if name in _tracked() and frame.f_globals is _namespace():
+    if name in _tracked() and (frame.f_globals is _namespace() or _from_a_cell(frame.f_code)):
         return name
     return None
 
 
+def _from_a_cell(code):
+    """Code compiled from a notebook cell (also when a helper re-homed the function into
+    another namespace, as Part 2's swaps do)."""
+    compiler = getattr(_STATE["shell"], "compile", None)
+    return code.co_filename in (getattr(compiler, "_filename_map", None) or {})
+
+
+# Names a skipped cell would have assigned at its top level -> the exercise that was not implemented:
+# a later cell's top-level NameError on one of them is that same skip, not a new error.
+SKIPPED = {}
+_HANDLED = (NotImplementedError, NameError)
+
+
+def assigned_names(source):
+    """Names a cell assigns at its top level (``x = …``, ``a, b = …``, ``for x in``, ``import x``)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    out = set()
+    for node in tree.body:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                out.add(sub.id)
+            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                out.add(sub.name)
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                out.update((a.asname or a.name).split(".")[0] for a in sub.names)
+    return out
+
+
+def skipped_because(exc):
+    """For a NameError raised by a cell's own top-level code on a name that a cell skipped for an
+    unimplemented stub would have assigned: that exercise; else None."""
+    if not isinstance(exc, NameError) or getattr(exc, "name", None) not in SKIPPED:
+        return None
+    tb, last = exc.__traceback__, None
+    while tb is not None:
+        last, tb = tb, tb.tb_next
+    if last is None or last.tb_frame.f_code.co_name != "<module>":
+        return None
+    return SKIPPED[exc.name]
+
+
 def _custom_exc(shell, etype, value, tb, tb_offset=None):
-    name = stub_name(value)
+    name = stub_name(value) or skipped_because(value)
     if name is None:
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
         return None
     from .messages import t_short
     print("… " + t_short("ui.stub_not_implemented", fn=name))
     result = getattr(shell.displayhook, "exec_result", None)
     if result is not None and result.error_in_exec is value:
         result.error_in_exec = None  # the reply is "ok": Run All goes on
+        source = getattr(result.info, "raw_cell", "") or ""
+        for assigned in assigned_names(source):
+            if assigned not in shell.user_ns:
+                SKIPPED[assigned] = name
     shell.last_execution_succeeded = True
     return None
 
@@ -172,10 +222,11 @@ def install(shell=None):
         uninstall()
     _STATE["shell"] = shell
     DEFINITIONS.clear()
+    SKIPPED.clear()
     shell.events.register("pre_run_cell", _pre_run_cell)
     shell.events.register("post_run_cell", _post_run_cell)
     if not shell.custom_exceptions:  # another tool's handler stays in charge
-        shell.set_custom_exc((NotImplementedError,), _custom_exc)
+        shell.set_custom_exc(_HANDLED, _custom_exc)
     # cells run before the hooks are read at the first need (the exercise names import the checks)
     _STATE["installed_at"], _STATE["scanned"] = getattr(shell, "execution_count", 0), False
     return True
@@ -190,8 +241,9 @@ def uninstall():
             shell.events.unregister(event, fn)
         except ValueError:
             pass
-    if shell.custom_exceptions == (NotImplementedError,):
+    if shell.custom_exceptions == _HANDLED:
         shell.set_custom_exc((), None)
+    SKIPPED.clear()
     _STATE["shell"] = None
     DEFINITIONS.clear()
 

@@ -698,3 +698,48 @@ def test_real_kernel_runs_the_untouched_notebook_to_the_end(tmp_path, monkeypatc
         assert "application/vnd.jupyter.widget-view+json" in view.data
         assert f'data-exercise="{name}" data-state="not_implemented"' in view.data["text/html"]
     assert nbformat.validate(nb) is None
+
+
+def test_a_name_a_skipped_cell_would_have_set_is_the_same_skip(shell):
+    """After a cell is skipped for a stub, is a later cell's top-level NameError on a name that cell
+    would have assigned the same "not implemented yet" line (cell ok) — while a NameError raised
+    inside a function, or on any other name, stays an error?  And a stub re-homed into another
+    namespace (Part 2's swaps) is still recognised?"""
+    import types
+
+    from dnn_lab.messages import t_short
+    run_cell(shell, "import dnn_lab\ndnn_lab.set_language('en')")
+    run_cell(shell, STUB_CELL)
+    line = "… " + t_short("ui.stub_not_implemented", "en", fn="linear_forward")
+    result, cap = run_cell_result(shell, "Z_demo, cache_demo = linear_forward(1, 2, 3)")
+    assert result.success and cap.stdout.strip() == line
+    result, cap = run_cell_result(shell, "print(Z_demo)")
+    assert result.success and cap.stdout.strip() == line
+    result, _ = run_cell_result(shell, "print(not_a_skipped_name)")
+    assert isinstance(result.error_in_exec, NameError)
+    result, _ = run_cell_result(shell, "def uses():\n    return Z_demo\nuses()")
+    assert isinstance(result.error_in_exec, NameError)
+    fn = shell.user_ns["linear_forward"]
+    shell.user_ns["elsewhere"] = types.FunctionType(fn.__code__, {"np": shell.user_ns["np"]}, "linear_forward")
+    result, cap = run_cell_result(shell, "elsewhere(1, 2, 3)")
+    assert result.success and cap.stdout.strip() == line
+
+
+@pytest.mark.notebook
+def test_real_kernel_runs_the_untouched_part_2_to_the_end(tmp_path, monkeypatch):
+    """Beside an untouched Part 1, does the untouched Part 2 (application) run to its last cell in a
+    real kernel, its three check cells in the not_implemented state?"""
+    import nbformat
+    from browser_util import only_check_calls
+    from nbclient import NotebookClient
+
+    from dnn_lab.lab import prepare_all
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    prepare_all(tmp_path, "en")
+    nb = only_check_calls(nbformat.read(str(tmp_path / "application.ipynb"), as_version=4))
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
+    states = [o.data["text/html"] for c in code for o in c.outputs
+              if o.output_type == "display_data" and "dnn-lab-report" in o.data.get("text/html", "")]
+    assert [s.split('data-state="', 1)[1].split('"')[0] for s in states] == ["not_implemented"] * 3
