@@ -88,8 +88,8 @@ def submit(course, student, answers):
     nbformat.write(nb, target / "step_by_step.ipynb")
 
 
-def our_course(base):
-    course = base / "ours"
+def our_course(base, name="ours"):
+    course = base / name
     subprocess.run([sys.executable, "-m", "dnn_lab.cli", "course", "init", str(course), "--lang", "en"],
                    check=True, capture_output=True)
     nbgrader("generate_assignment", "step_by_step", "--force", cwd=course)
@@ -154,8 +154,7 @@ def main(argv=None):
         print(f"(b) same notebook, plain asserts, plain nbgrader:                      {b:.2f} s per student")
         print(f"ratio (a)/(b): {a / b:.2f}   (goal <= 1.1)")
         if not args.skip_hang:
-            hang = base / "hang"
-            shutil.copytree(ours, hang, ignore=shutil.ignore_patterns("submitted", "autograded", "gradebook.db"))
+            hang = our_course(base, "hang")
             submit(hang, "hangs_everywhere", hanging(solved))
             limit = 10
             t = timed_autograde(hang)
