@@ -2,7 +2,6 @@
 import numpy as np
 
 from .. import testcases as tc
-from . import source
 from .compare import as_number_array, close, summarize
 from .engine import Case, Exercise
 
