@@ -132,17 +132,7 @@ def _texts(findings, lang, fn_name):
     return out
 
 
-_ASSIGNED = re.compile(r"^\s*([A-Za-z_][\w\s,]*?)\s*=[^=]")
 _LAYER_KEY = re.compile(r"^(d?)([WbA])(\d+)$")
-
-
-def _step_from_line(code, steps):
-    """The step named by the variable assigned on the failing line (``dW = ...`` → ``dW``)."""
-    match = _ASSIGNED.match(code or "")
-    if not match:
-        return None
-    names = [n.strip() for n in match.group(1).split(",")]
-    return next((n for n in names if n in steps), None)
 
 
 def _error_hint(ctx, error):
