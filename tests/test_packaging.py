@@ -88,7 +88,8 @@ def test_wheel_ships_what_students_need(wheel):
         assert needed in names
     assert any(n.endswith("etc/jupyter/jupyter_server_config.d/dnn_lab.json") for n in names)
     assert any(n.endswith("share/jupyter/lab/settings/overrides.d/dnn_lab.json") for n in names)
-    assert "dnn_lab/notebooks/step_by_step/files/images/outline.png" in names
+    for lang in LANGS:  # each language ships its own figures
+        assert f"dnn_lab/notebooks/step_by_step/{lang}/images/outline.png" in names
 
 
 @pytest.mark.nbgrader
