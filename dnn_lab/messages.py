@@ -548,6 +548,9 @@ MESSAGES = {
               "run this cell again (Shift+Enter).",
     },
     "ui.time_limit": {"zh": "时间限制：每个用例 {seconds} 秒", "en": "time limit: {seconds} s per case"},
+    "ui.diagram_line": {"zh": "第 {line} 行", "en": "line {line}"},
+    "ui.diagram_keys": {"zh": "缺少：{missing} · 多出：{extra}", "en": "missing: {missing} · extra: {extra}"},
+    "ui.diagram_timeout": {"zh": "超时 {seconds} 秒", "en": "timeout {seconds} s"},
     # ---- dnn-lab check (dnn_lab/check_cli.py) -------------------------------
     "cli.check.missing": {"zh": "找不到文件 {path}", "en": "no such file: {path}"},
     "cli.check.is_dir": {"zh": "{path} 是文件夹，请给出 .ipynb 文件", "en": "{path} is a folder; give a .ipynb file"},
@@ -577,6 +580,10 @@ MESSAGES = {
     "lab.ready_page": {"zh": "DNN 实验室页面", "en": "DNN Lab page"},
     "lab.stop": {"zh": "按 Ctrl-C 停止", "en": "stop with Ctrl-C"},
     "lab.not_answering": {"zh": "服务器没有响应：{url}", "en": "the server does not answer: {url}"},
+    "ui.graded_outside": {
+        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
+        "en": "`{fn}`: checked in a separate process when grading (not run here).",
+    },
     "ui.graded_outside": {
         "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
         "en": "`{fn}`: checked in a separate process when grading (not run here).",

@@ -193,3 +193,17 @@ def test_progress_renderings_list_every_exercise_with_its_state(lang):
     for name, _, _, _ in entries:
         assert name in text
     assert t("ui.progress_failed", "en" if lang == "en" else "zh", step="db") in text
+
+
+def test_diagram_notes_follow_the_language_without_markup():
+    """Is the diagram's note for a stub in the report's language(s) — both in "both" — and free of backticks?"""
+    from dnn_lab.diagram import report_notes
+
+    def stub(*args):
+        raise NotImplementedError
+    for lang in LANGS:
+        (note,) = report_notes(run_checks("initialize_parameters", stub, lang=lang), lang).values()
+        assert "`" not in note
+        zh = t("msg.not_implemented_raised", "zh", fn="F").split("F`", 1)[1][:4]
+        en = t("msg.not_implemented_raised", "en", fn="F").split("F`", 1)[1][:6]
+        assert (zh in note) == (lang in ("zh", "both")) and (en in note) == (lang in ("en", "both")), (lang, note)

@@ -29,13 +29,16 @@ def _split_array_summary(summary):
     return None, summary
 
 
-def failure_note(finding, lang):
+def failure_note(finding, lang, fn=None):
     """A one-line note for the diagram: what was expected and what came back."""
     from ..messages import t
     from .graph import tr
 
     def word(msg_id):
         return tr(lang, t(msg_id, "zh"), t(msg_id, "en"))
+
+    def both(msg_id, **kw):
+        return tr(lang, t(msg_id, "zh", **kw), t(msg_id, "en", **kw), " / ")
 
     exp, got = finding.expected, finding.got
     params = finding.params or {}
@@ -49,14 +52,18 @@ def failure_note(finding, lang):
     elif "expected" in params and "got" in params:
         text = f"{word('ui.expected')} {_short(params['expected'])} · {word('ui.got')} {_short(params['got'])}"
     elif finding.hint == "exception":
-        text = f"{params.get('exc_type', 'Exception')} (line {params.get('line', '?')})"
+        text = f"{params.get('exc_type', 'Exception')} ({both('ui.diagram_line', line=params.get('line', '?'))})"
     elif finding.hint == "wrong_keys":
-        text = f"missing: {params.get('missing', '—')} · extra: {params.get('extra', '—')}"
+        text = both("ui.diagram_keys", missing=params.get("missing", "—"), extra=params.get("extra", "—"))
     elif finding.hint == "timeout":
-        text = f"timeout {params.get('seconds', '')} s"
+        text = both("ui.diagram_timeout", seconds=params.get("seconds", ""))
     else:
-        # the failure's own sentence (first line), in the report's language
-        text = _short((finding.text or finding.hint).splitlines()[0], 70)
+        # the failure's own sentence in the report's language(s), without markup
+        try:
+            text = both(finding.message_id, **{"fn": fn or "", **params})
+        except (KeyError, IndexError, ValueError):
+            text = (finding.text or finding.hint).splitlines()[0]
+        text = _short(text.replace("`", ""), 90)
     return f"{finding.step}: {text}"
 
 
@@ -66,7 +73,7 @@ def report_notes(report, lang=None):
     shown = {s for s in report.step_states}
     for f in report.failures:
         if f.step in shown and not f.warning:
-            return {f.step: failure_note(f, lang)}
+            return {f.step: failure_note(f, lang, report.exercise)}
     return {}
 
 
