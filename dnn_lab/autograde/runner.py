@@ -97,8 +97,11 @@ class Worker:
         self.send({"argv": plan.argv})
 
     def send(self, message):
-        self.proc.stdin.write((json.dumps(message) + "\n").encode())
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write((json.dumps(message) + "\n").encode())
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass  # the worker died: its stdout reaches EOF and Run.died takes over
 
     def lines(self, data):
         self.buffer += data
@@ -154,14 +157,16 @@ class Run:
             w.task = None
             w.finish()
             return
-        student = self.queue.popleft()
+        student = self.queue[0]
         private = None
         if self.sqlite:
             self.copies += 1
             private = self.workdir / f"student-{self.copies}.db"
+        w.task = (student, time.monotonic(), private)  # in flight from here (Ctrl-C lists it)
+        self.queue.popleft()
+        if private:
             shutil.copyfile(self.snapshot, private)
         self.journal.add(student)
-        w.task = (student, time.monotonic(), private)
         w.send({"student": student, "db_url": f"sqlite:///{private}" if private else None})
 
     def done(self, w, result, reassign=True):
@@ -169,6 +174,7 @@ class Run:
         if self.sqlite and private and private.exists():
             db.merge_student(self.main_db, private, self.plan.assignment, student)
             private.unlink()
+        w.task = None  # from here on the student is finished, even if Ctrl-C comes next
         self.journal.discard(student)
         result.setdefault("seconds", time.monotonic() - started)
         self.results[student] = result
@@ -182,8 +188,6 @@ class Run:
                               result.get("max_score"), log)
         if reassign:
             self.assign(w)
-        else:
-            w.task = None
 
     def died(self, w):
         self.selector.unregister(w.proc.stdout)
@@ -221,7 +225,11 @@ class Run:
                     if "student" in message and w.task:
                         self.done(w, message)
             self.progress.draw()
-        for w in self.workers:
+        for w in self.workers:  # stdin closed: each worker exits by itself once idle
+            try:
+                w.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                pass
             w.stop()
 
     def interrupt(self):
@@ -238,7 +246,7 @@ class Run:
                 unfinished.append(student)
                 self.journal.discard(student)
                 w.task = None
-        return unfinished + list(self.queue)
+        return list(dict.fromkeys(unfinished + list(self.queue)))
 
     def cleanup(self):
         self.selector.close()
@@ -287,6 +295,8 @@ def main(argv=None, out=None):
     except BadInput as exc:
         print("dnn-lab: " + t_short(exc.message_id, exc.lang or lang, **exc.params), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # while reading the course: nothing started yet
+        return EXIT_INTERRUPTED
     lang = plan.lang
     for student in journal.leftover() & set(plan.pending):  # left unfinished by a run that was killed
         shutil.rmtree(plan.autograded[student], ignore_errors=True)
