@@ -8,6 +8,7 @@ line, never a traceback.
 """
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,8 @@ def build_parser():
                         help="check only this function (repeatable; default: every graded function found) "
                              "/ 只检查这个函数（可重复）")
     parser.add_argument("--lang", choices=LANGS, default=None,
-                        help="language of the messages: zh, en or both (default: $DNN_LAB_LANG or both) "
+                        help="language of the messages: zh, en or both "
+                             "(default: $DNN_LAB_LANG, else the notebook's own, else both) "
                              "/ 提示语言")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"time limit per case, in seconds (default: {DEFAULT_TIMEOUT:g}, the same as the "
@@ -75,7 +77,10 @@ def read_notebook(path):
 
 def main(argv=None):
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    lang = args.lang or get_language()
+    from .lab_lang import notebook_language
+    env = os.environ.get("DNN_LAB_LANG")
+    # --lang, else $DNN_LAB_LANG, else the language the notebook was generated in, else both
+    lang = args.lang or (env if env in LANGS else None) or notebook_language(args.notebook) or get_language()
     try:
         return _run(args, lang)
     except BadInput as exc:

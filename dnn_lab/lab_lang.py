@@ -1,4 +1,7 @@
-"""The language of ``dnn-lab lab``: its terminal lines, and JupyterLab's own interface.
+"""The language of the terminal commands and of JupyterLab's own interface.
+
+- :func:`notebook_language` is the language a student notebook was generated in
+  (``dnn-lab check`` speaks it unless ``--lang`` says otherwise).
 
 - :func:`say` is one terminal line of a message id in the chosen language
   (``both``: Chinese / English on one line).
@@ -22,6 +25,17 @@ def say(message_id, lang, **params):
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     return "dnn-lab: " + t_short(message_id, lang, **params)
+
+
+def notebook_language(path):
+    """``metadata.dnn_lab.lang`` of the notebook file at ``path``, or None (unreadable, not ours)."""
+    import json
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lang = json.load(fh).get("metadata", {}).get("dnn_lab", {}).get("lang")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return lang if lang in LANGS else None
 
 
 def _rules(router):

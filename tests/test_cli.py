@@ -82,7 +82,8 @@ def _bad_inputs(tmp_path):
         ([str(tmp_path / "corrupt.ipynb")], "cli.check.bad_json"),
         ([str(tmp_path / "plain.ipynb")], "cli.check.not_notebook"),
         ([str(tmp_path / "notes.txt")], "cli.check.bad_json"),
-        ([str(good), "--exercise", "linear_backwards"], "cli.check.unknown_exercise"),
+        # a readable notebook is answered in its own language (en here): ask for both explicitly
+        ([str(good), "--exercise", "linear_backwards", "--lang", "both"], "cli.check.unknown_exercise"),
     ]
 
 

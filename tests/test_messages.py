@@ -196,3 +196,18 @@ def test_course_init_speaks_its_language(tmp_path, capsys, lang):
     source = set_dir(Path(dnn_lab.__file__).parents[1] / "assignments" / "source" / "step_by_step" / "images", lang)
     assert sorted(p.name for p in images.iterdir()) == sorted(p.name for p in source.iterdir() if p.is_file())
     assert (images / "outline.png").read_bytes() == (source / "outline.png").read_bytes()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dnn_lab_check_speaks_the_notebooks_language(tmp_path, capsys, monkeypatch, lang):
+    """Without --lang, does `dnn-lab check` answer in the language the notebook was generated in?"""
+    from dnn_lab import cli
+    from dnn_lab.notebooks import student_notebook
+    monkeypatch.delenv("DNN_LAB_LANG", raising=False)
+    path = tmp_path / "step_by_step.ipynb"
+    path.write_text(student_notebook("step_by_step", lang).read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli.main(["check", str(path), "--exercise", "linear_forward"]) == 1
+    out = capsys.readouterr().out
+    assert out.strip() and bool(CJK.search(out)) == (lang == "zh")
+    assert cli.main(["check", str(path), "--exercise", "linear_forward", "--lang", "en"]) == 1
+    assert not CJK.search(capsys.readouterr().out)
