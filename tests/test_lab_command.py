@@ -9,7 +9,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_util import child_env, free_port, stop, wait_http
+from browser_util import child_env, free_port, stop
 
 from dnn_lab.lab import NBGRADER_SERVER_EXTENSIONS, lab_argv, parse_args, prepare_workspace, student_page_config
 from dnn_lab.messages import t_short
