@@ -102,3 +102,15 @@ def test_a_syntax_error_is_that_exercise_only():
     verdicts, _ = grade_notebook(nb, "step_by_step", refs, lang="en")
     assert verdicts["compute_cost"].reason == "cell_error" and not verdicts["compute_cost"].passed
     assert all(v.passed for k, v in verdicts.items() if k != "compute_cost")
+
+
+def test_a_notebook_global_read_is_uses_globals_as_in_the_check():
+    """Does a function reading a demo cell's variable get uses_globals in the grade, as in the Check?"""
+    refs = load_references(NOTEBOOKS)
+    nb = _solved_nb()
+    _set_cell(nb, "compute_cost", "def compute_cost(AL, Y):\n    m = t_Y.shape[1]\n"
+                                  "    return np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m)\n")
+    nb.cells.append(nbformat.v4.new_code_cell("t_Y = np.zeros((1, 3))"))
+    verdicts, _ = grade_notebook(nb, "step_by_step", refs, lang="en")
+    cost = verdicts["compute_cost"]
+    assert not cost.passed and cost.report.hints[0] == "uses_globals"

@@ -198,13 +198,35 @@ def test_references_answer_only_the_functions_an_exercise_uses(tmp_path):
 def test_wire_round_trips_data_and_refuses_everything_else():
     """Does the wire keep arrays, scalars and containers exactly, and turn code into inert stand-ins?"""
     value = {"W1": np.arange(6.0).reshape(2, 3), "cost": np.float64(0.25), "n": 3, "t": (1, [2.5, None]),
+             "zero_d": np.array(0.5), "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
              "nan": float("nan"), "b": np.array([[True, False]]), 7: "seven"}
     back = wire.decode(wire.encode(value))
     assert back["W1"].dtype == np.float64 and np.array_equal(back["W1"], value["W1"])
     assert type(back["cost"]) is np.float64 and back["t"] == (1, [2.5, None]) and back[7] == "seven"
     assert np.isnan(back["nan"]) and back["b"].dtype == bool
+    assert back["zero_d"].shape == () and type(back["zero_d"]) is np.ndarray
+    assert np.array_equal(back["fortran"], value["fortran"])
     gen = wire.decode(wire.encode(x for x in range(3)))
     assert isinstance(gen, wire.Opaque) and type(gen).__name__ == "generator"
     for bad in ({"~": "pickle", "v": "x"}, {"~": "nd", "dtype": "O", "shape": [1], "b": ""}, {"~": "dict", "v": [[[1], 2]]}):
         with pytest.raises(wire.WireError):
             wire.decode(bad)
+
+
+def test_process_level_fallback_keeps_limits_and_hides_other_packages(tmp_path):
+    """Without bwrap, does the child still get limits, a clean env, and no import of other installed packages?"""
+    src = ("def probe(what):\n    import importlib, os\n    out = {}\n"
+           "    for name in ('nbgrader', 'jupyter_client', 'dnn_lab_course', 'numpy'):\n"
+           "        try:\n            importlib.import_module(name)\n            out[name] = 'imported'\n"
+           "        except ImportError:\n            out[name] = 'missing'\n"
+           "    out['HOME'] = os.environ.get('HOME')\n    return out\n")
+    with GradingSession(prefer_bwrap=False, timeout=5) as session:
+        fn = session.function("probe", [{"source": src, "nbgrader": {"grade_id": "probe"}}], ["probe"])
+        seen = _call(fn, "x").value
+        assert session.level == "process"
+        fn.finish()
+        hang = session.function("probe", [{"source": "def probe(what):\n    while True:\n        pass\n",
+                                            "nbgrader": {"grade_id": "probe"}}], ["probe"])
+        assert _call(hang, "x", timeout=1).timed_out
+    assert seen == {"nbgrader": "missing", "jupyter_client": "missing", "dnn_lab_course": "missing",
+                    "numpy": "imported", "HOME": None}

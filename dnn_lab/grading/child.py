@@ -102,7 +102,13 @@ def _load(sock, message):
              "globals_read": [], "name": exercise}
     if callable(fn):
         try:
-            reply["globals_read"] = list(global_data_reads(fn))
+            # Names the notebook assigns at its top level (data the kernel would have) that the function
+            # reads but the graded cells do not define: the Check reports these as uses_globals too.
+            from ..checks.sandbox import _global_names
+            notebook_data = set(message.get("notebook_names", ()))
+            code = getattr(fn, "__code__", None)
+            missing = {n for n in (_global_names(code) if code else ()) if n in notebook_data and n not in namespace}
+            reply["globals_read"] = sorted(set(global_data_reads(fn)) | missing)
             reply["name"] = str(getattr(fn, "__name__", exercise))[:100]
         except Exception:  # noqa: BLE001
             pass
@@ -149,6 +155,7 @@ def main(fd, level):
     import numpy  # noqa: F401 - imported once, before any fork
     from ..checks import sandbox  # noqa: F401
     from .. import loader  # noqa: F401
+    wire.send(sock, {"op": "ready", "level": level})
     while True:
         try:
             message = wire.recv(sock)

@@ -125,6 +125,26 @@ def submission_cells(nb):
     return out
 
 
+def notebook_data_names(nb):
+    """Names the notebook's code cells assign at their top level (``t_A = ...``, ``for i in ...``): data
+    a function might read from the kernel instead of its arguments."""
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+                continue
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                    names.add(sub.id)
+    return names
+
+
 def _failure_reason(fn, report):
     if fn.gone and fn.gone[0] not in ("finished",):
         return fn.gone[0]
@@ -135,11 +155,12 @@ def _failure_reason(fn, report):
 
 
 def grade_exercise(session, exercise, cells, names, *, references, specs, isolate=True, timeout=10.0,
-                   lang="both", application=False):
+                   lang="both", application=False, notebook_names=()):
     started = time.perf_counter()
     ex = get_exercise(exercise)
     proxies = USES.get(exercise, ()) if isolate else ()
-    fn = session.function(exercise, cells, names, proxies=proxies, application=application)
+    fn = session.function(exercise, cells, names, proxies=proxies, application=application,
+                          notebook_names=notebook_names)
     try:
         if not fn.defined:
             report = run_checks(exercise, None, lang=lang)
@@ -171,6 +192,7 @@ def grade_notebook(nb, assignment, references, *, isolate=True, timeout=10.0, li
     """{exercise: Verdict} for every exercise of ``assignment``; the sandbox level is in ``level``."""
     specs = hidden_specs(nb)
     cells = submission_cells(nb)
+    data_names = notebook_data_names(nb)
     names = list(ASSIGNMENTS[assignment])
     application = assignment != "step_by_step"
     if application:
@@ -182,6 +204,7 @@ def grade_notebook(nb, assignment, references, *, isolate=True, timeout=10.0, li
         for exercise in ASSIGNMENTS[assignment]:
             verdicts[exercise] = grade_exercise(session, exercise, cells, names, references=references, specs=specs,
                                                 isolate=isolate or (application and not part1_cells),
-                                                timeout=timeout, lang=lang, application=application)
+                                                timeout=timeout, lang=lang, application=application,
+                                                notebook_names=data_names)
         level = session.level
     return verdicts, level

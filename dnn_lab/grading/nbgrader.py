@@ -357,6 +357,11 @@ class SandboxedExecute(Execute):
 class HideHiddenTests(NbGraderPreprocessor):
     """Feedback shows the check reports, never the hidden cases: their region is removed."""
 
+    # generate_feedback configures this on every preprocessor of its list (as nbgrader's GetGrades has it)
+    display_data_priority = List(["text/html", "application/pdf", "text/latex", "image/svg+xml", "image/png",
+                                  "image/jpeg", "text/plain"], help="Unused; accepted like GetGrades does."
+                                 ).tag(config=True)
+
     def preprocess(self, nb, resources):
         for cell in nb.cells:
             if cell.cell_type == "code" and "### BEGIN HIDDEN TESTS" in cell.source:

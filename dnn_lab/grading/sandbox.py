@@ -192,13 +192,20 @@ class Sandbox:
         os.chmod(self.tmp, 0o777)  # the child runs as nobody inside bwrap
         parent, child = socket.socketpair()
         lib = LIB if self.level == LEVEL_BWRAP else None
+        self._lib = None
         if lib is None:
-            paths = sorted({str(d.parent) for d in _numpy_dirs()} | {str(_package_dir("dnn_lab").parent)})
+            # Process level: a private folder holding only numpy and dnn_lab, so that nothing else
+            # installed (nbgrader, a solution package) can be imported.  Files stay readable by path.
+            self._lib = Path(tempfile.mkdtemp(prefix="dnn_lab-lib-"))
+            for d in _numpy_dirs() + [_package_dir("dnn_lab")]:
+                os.symlink(d, self._lib / d.name)
+            paths = [str(self._lib)]
         else:
             paths = [lib]
         boot = ("import sys; sys.path[:0] = %r; from dnn_lab.grading.child import main; main(%d, %r)"
                 % (paths, child.fileno(), self.level))
-        cmd = [sys.executable, "-I", "-S", "-B", "-c", boot]
+        # The real interpreter: a venv's bin/python is a symlink that does not exist inside bwrap.
+        cmd = [os.path.realpath(sys.executable), "-I", "-S", "-B", "-c", boot]
         if self.level == LEVEL_BWRAP:
             cmd = _bwrap_args(self.tmp, hide) + ["--"] + cmd
         self._cgroup = _PidsCgroup(limits.processes)
@@ -230,6 +237,8 @@ class Sandbox:
             pass
         self._cgroup.remove()
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self._lib is not None:
+            shutil.rmtree(self._lib, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -284,6 +293,7 @@ def kernel_command(cmd, *, work, at, socket_dir, hide=(), readonly=(), limits=Li
                 f"resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))\n"
                 f"resource.setrlimit(resource.RLIMIT_FSIZE, ({limits.file_size}, {limits.file_size}))\n"
                 "resource.setrlimit(resource.RLIMIT_CORE, (0, 0))\n"
+                "fd = os.open(os.devnull, os.O_WRONLY); os.dup2(fd, 1); os.close(fd)\n"
                 "os.execv(sys.argv[1], sys.argv[1:])\n"]
     return launcher + cmd, level
 

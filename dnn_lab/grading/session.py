@@ -19,6 +19,11 @@ from . import wire
 from .sandbox import Limits, Sandbox
 
 GRACE = 2.0   # seconds past the child's own alarm before the grader kills the worker
+STARTUP_TIMEOUT = 60.0   # a loaded machine may take long to import numpy; no student code runs before "ready"
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself could not start: an error of the grading machine, reported as such."""
 
 
 class WorkerGone(Exception):
@@ -228,8 +233,17 @@ class GradingSession:
 
     def _ensure(self):
         if self.sandbox is None:
-            self.sandbox = Sandbox(self.limits, hide=self.hide, prefer_bwrap=self.prefer_bwrap)
-            self.level = self.sandbox.level
+            sandbox = Sandbox(self.limits, hide=self.hide, prefer_bwrap=self.prefer_bwrap)
+            try:   # before any student code: a child that cannot start is the grader's fault, not the student's
+                hello = _recv(sandbox.sock, time.monotonic() + STARTUP_TIMEOUT)
+            except (Deadline, EOFError, OSError, wire.WireError):
+                hello = None
+            if not hello or hello.get("op") != "ready":
+                status = sandbox.proc.poll()
+                sandbox.close()
+                raise SandboxError(f"the grading sandbox ({sandbox.level}) did not start (exit status {status})")
+            self.sandbox = sandbox
+            self.level = sandbox.level
 
     def fork(self):
         self._ensure()
@@ -251,9 +265,10 @@ class GradingSession:
             self.sandbox = None
             self.restarts += 1
 
-    def function(self, exercise, cells, names, proxies=(), application=False):
+    def function(self, exercise, cells, names, proxies=(), application=False, notebook_names=()):
         message = {"op": "load", "cells": cells, "names": list(names), "exercise": exercise,
-                   "proxies": [p for p in proxies if p in self.references], "application": bool(application)}
+                   "proxies": [p for p in proxies if p in self.references], "application": bool(application),
+                   "notebook_names": sorted(notebook_names)}
         return RemoteFunction(self, exercise, message)
 
     def close(self):

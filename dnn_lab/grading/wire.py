@@ -50,7 +50,7 @@ def encode(value, depth=0):
         return value if np.isfinite(value) else {"~": "float", "v": repr(value)}
     if isinstance(value, np.ndarray):
         if value.dtype.kind in _KINDS and not value.dtype.hasobject:
-            data = np.ascontiguousarray(value)
+            data = np.array(value, order="C", copy=True)   # keeps 0-d arrays 0-d (ascontiguousarray would not)
             return {"~": "nd", "dtype": data.dtype.str, "shape": list(data.shape),
                     "b": base64.b64encode(data.tobytes()).decode("ascii")}
         return {"~": "opaque", "type": "ndarray", "text": f"ndarray(dtype={value.dtype}, shape={value.shape})"}
