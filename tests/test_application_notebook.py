@@ -177,4 +177,6 @@ def test_generated_student_version_runs_and_every_check_is_not_implemented(tmp_p
     assert stderr == []
     errors = {o.ename for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"}
     assert errors <= {"NotImplementedError", "AssertionError", "NameError"}
-    assert "NotImplementedError" in errors
+    # an unimplemented exercise either raises NotImplementedError or (dnn_lab.kernel) says so and skips
+    said = [n for n in ("two_layer_model", "L_layer_model") if n in stdout_of(cell(nb, f"{n}_demo"))]
+    assert "NotImplementedError" in errors or said == ["two_layer_model", "L_layer_model"], (errors, said)
