@@ -18,11 +18,11 @@ MESSAGES = {
         "en": "The function is not implemented yet: it returned None or raised NotImplementedError. Write your code between `# YOUR CODE STARTS HERE` and `# YOUR CODE ENDS HERE` and make sure it ends with a return statement.",
     },
     "hint.exception": {
-        "zh": "函数运行时出错。请看错误类型和出错的那一行；最常见的原因是形状不匹配（np.dot 的两个参数）或变量名拼写错误。",
+        "zh": "函数运行时出错。请看错误类型和出错的那一行；最常见的原因是形状不匹配（np.dot 的两个函数参数）或变量名拼写错误。",
         "en": "The function raised an error. Look at the error type and the line it points to; the usual causes are mismatched shapes (the two arguments of np.dot) or a misspelt name.",
     },
     "hint.timeout": {
-        "zh": "函数在规定时间内没有返回，已被停止。检查循环的终止条件（例如 while 循环或 range 的参数）。",
+        "zh": "函数在规定时间内没有返回，已被停止。检查循环的终止条件（例如 while 循环或 range 的函数参数）。",
         "en": "The function did not return in time and was stopped. Check the loop conditions (a while loop, or the arguments of range).",
     },
     "hint.wrong_type": {
@@ -70,7 +70,7 @@ MESSAGES = {
         "en": "The number of layers is off: the loop runs one layer too few or too many. L = len(parameters) // 2 (or len(layer_dims) - 1); check the start and end of range.",
     },
     "hint.wrong_init_scale": {
-        "zh": "权重没有乘以 0.01。初始化应为 np.random.randn(n_h, n_x) * 0.01（randn 把各个维度作为单独的参数接收），让初始值足够小。",
+        "zh": "权重没有乘以 0.01。初始化应为 np.random.randn(n_h, n_x) * 0.01（randn 把各个维度作为单独的函数参数接收），让初始值足够小。",
         "en": "The weights are not scaled by 0.01. Initialise with np.random.randn(n_h, n_x) * 0.01 (randn takes each dimension as a separate argument) so the starting values are small.",
     },
     "hint.wrong_keys": {
@@ -207,7 +207,7 @@ MESSAGES = {
         "en": "{what}: not updated (equal to the input).",
     },
     "msg.ignores_learning_rate": {
-        "zh": "{what}：没有使用参数 learning_rate（看起来用了固定的 {used}）。",
+        "zh": "{what}：没有使用函数参数 learning_rate（看起来用了固定的 {used}）。",
         "en": "{what}: the learning_rate argument is not used (a fixed {used} seems to be used).",
     },
     "msg.wrong_seed": {
@@ -239,7 +239,7 @@ MESSAGES = {
         "en": "`{where}` (called by `{fn}`) raised {exc_type} at line {line}: {exc_msg}\n    {code}",
     },
     "msg.exception_helper": {
-        "zh": "提供的函数 `{helper}` 出错：{exc_type}: {exc_msg}。它是由 `{where}` 第 {line} 行调用的，传进去的参数不对：\n    {code}",
+        "zh": "提供的函数 `{helper}` 出错：{exc_type}: {exc_msg}。它是由 `{where}` 第 {line} 行调用的，传进去的函数参数不对：\n    {code}",
         "en": "The provided function `{helper}` raised {exc_type}: {exc_msg}. It was called by `{where}` at line {line} with arguments it cannot use:\n    {code}",
     },
     "msg.layer_got_instead": {
@@ -267,7 +267,7 @@ MESSAGES = {
         "en": "{what}: the {term} term has the wrong sign.",
     },
     "msg.call_got_instead": {
-        "zh": "`{callee}` 的参数 {what} 收到的是 {got}，应当是 {expected}。",
+        "zh": "`{callee}` 的函数参数 {what} 收到的是 {got}，应当是 {expected}。",
         "en": "`{callee}` received {got} as its {what}, instead of {expected}.",
     },
     "msg.key_not_stored": {
