@@ -61,16 +61,31 @@ def check_comment(source, lang):
     return f"{m.group(1)}  {CHECK_COMMENT[lang]}{sep}{rest}"
 
 
+IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\(images/[^)]+\)[ \t]*$", re.M)
+
+
+def drop_repeated_figures(source, shown):
+    """``source`` without the figure lines already in ``shown`` (the bilingual figure is shown once)."""
+    text = IMAGE_LINE.sub(lambda m: "" if m.group().strip() in shown else m.group(), source)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
 def select_language(nb, lang):
-    """Return ``nb`` with only ``lang``'s prose (in place, also returned)."""
+    """Return ``nb`` with only ``lang``'s prose (in place, also returned).  In 'both', a figure
+    the Chinese cell of a section shows is not repeated in its English cell (the figure is bilingual)."""
     if lang not in LANGS:
         raise ValueError(f"lang must be zh, en or both, not {lang!r}")
     cells = []
+    zh_figures = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("dnn_lab", {})
         cell_lang = meta.get("lang")
         if cell.cell_type == "markdown" and cell_lang and lang != "both" and cell_lang != lang:
             continue
+        if cell.cell_type == "markdown" and lang == "both" and cell_lang == "zh":
+            zh_figures[meta.get("section")] = {m.group().strip() for m in IMAGE_LINE.finditer(cell.source)}
+        elif cell.cell_type == "markdown" and lang == "both" and cell_lang == "en":
+            cell.source = drop_repeated_figures(cell.source, zh_figures.get(meta.get("section"), set()))
         if cell.cell_type == "code":
             if meta.get("role") == "check":
                 cell.source = check_comment(cell.source, lang)

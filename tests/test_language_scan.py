@@ -141,6 +141,9 @@ def test_figures_of_each_version_are_drawn_in_its_language(lang):
     nb = load("step_by_step", lang)
     names = figures_of(nb)
     assert names == sorted(FIGURES)
+    # each figure is shown once, also in both (its figures are bilingual: the zh cell shows them)
+    refs = [p for c in nb.cells if c.cell_type == "markdown" for p in IMAGE.findall(c.source)]
+    assert len(refs) == len(FIGURES), refs
     shipped = {rel: src for rel, src in supporting_files("step_by_step", lang)}
     source_set = set_dir(SOURCE / "step_by_step" / "images", lang)
     for name in names:
