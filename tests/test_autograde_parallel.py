@@ -222,17 +222,24 @@ def test_sqlite_jobs_interrupted_and_resumed_equal_serial_nbgrader(template, ref
     assert all(all(auto is not None for auto, _ in cells.values()) for s, (_, cells) in partial.items() if s in kept)
     assert not list((course / ".dnn_lab" / "autograde").glob("inflight-*.json"))
 
+    # as if another run had been killed (SIGKILL, no clean-up) while grading one finished student again
+    victim = sorted(kept)[-1]
+    journal = course / ".dnn_lab" / "autograde" / f"inflight-{ASSIGNMENT}-all.json"
+    journal.write_text(f'["{victim}"]')
+
     rerun = autograde(course, "--jobs", "2")
     assert "database is locked" not in rerun.stdout + rerun.stderr
-    assert rerun.stdout.count(f"/{CLASS_SIZE - len(kept)}]") == CLASS_SIZE - len(kept)  # only the rest
+    todo = CLASS_SIZE - len(kept) + 1
+    assert rerun.stdout.count(f"/{todo}]") == todo  # only the rest, and the victim
     after = autograded_mtimes(course)
-    assert {s: after[s] for s in kept} == kept  # no double grading
+    assert {s: after[s] for s in kept if s != victim} == {s: t for s, t in kept.items() if s != victim}
+    assert after[victim] != kept[victim] and not journal.exists()
     assert_same(gradebook_scores(url), reference(), kinds)
 
     # nothing left: a third run grades nobody; --force regrades the student asked for
     third = autograde(course, "--jobs", "2")
     assert third.returncode == 0 and "[" not in third.stdout
-    one = sorted(kept)[0]
+    one = sorted(kept)[0]  # not the victim: its mtime is still the first run's
     autograde(course, "--force", "--student", one)
     assert autograded_mtimes(course)[one] != kept[one]
     assert_same(gradebook_scores(url), reference(), kinds)

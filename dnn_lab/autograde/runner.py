@@ -82,7 +82,9 @@ class Journal:
         self._write()
 
     def close(self):
-        if not self.students:
+        if self.students:
+            self._write()
+        else:
             self.path.unlink(missing_ok=True)
 
 
@@ -298,9 +300,11 @@ def main(argv=None, out=None):
     except KeyboardInterrupt:  # while reading the course: nothing started yet
         return EXIT_INTERRUPTED
     lang = plan.lang
-    for student in journal.leftover() & set(plan.pending):  # left unfinished by a run that was killed
+    leftover = journal.leftover()
+    for student in leftover & set(plan.pending):  # left unfinished by a run that was killed
         shutil.rmtree(plan.autograded[student], ignore_errors=True)
-    journal.path.unlink(missing_ok=True)
+    journal.students = leftover - set(plan.pending)  # outside this run's selection: still unfinished
+    journal.close()
     print(t_short("autograde.start", lang, todo=len(plan.pending), skipped=len(plan.skipped),
                   jobs=min(jobs, len(plan.pending)), db=db.display_url(plan.db_url)), file=out, flush=True)
     if not plan.pending:
