@@ -90,9 +90,11 @@ HOSTILE = {
         "linear_forward", "import os\nif os.fork() == 0:\n    import time\n    time.sleep(30)\n    os._exit(0)")},
     "print_mb": {**SOLVED, "compute_cost": _first_line_after_def(
         "compute_cost", "import sys\nprint('x' * 3_000_000)\nsys.stderr.write('Warning: debug ' * 1000)")},
+    # deleting its own folder, the student's folder, and (from autograded/<student>/<assignment>) the gradebook
     "delete_files": {**SOLVED, "initialize_parameters": _first_line_after_def(
-        "initialize_parameters", "import os, shutil\nfor p in os.listdir('.') + ['../..', '../../..']:\n"
-                                  "    shutil.rmtree(p, ignore_errors=True)")},
+        "initialize_parameters", "import os, shutil\nfor p in ['../../../gradebook.db', '../../../nbgrader_config.py']:\n"
+                                  "    try:\n        os.remove(p)\n    except OSError:\n        pass\n"
+                                  "for p in os.listdir('.') + ['..']:\n    shutil.rmtree(p, ignore_errors=True)")},
     "stderr_debug": {**SOLVED, "linear_backward": _first_line_after_def(
         "linear_backward", "import sys\nprint('Warning: my debug line', file=sys.stderr)")},
 }
@@ -172,6 +174,9 @@ def test_every_student_gets_exactly_what_their_code_deserves(graded_class):
 def test_every_student_gets_an_autograded_notebook_and_feedback(graded_class):
     """Does every student, hostile or not, get an autograded notebook and an HTML feedback without hidden cases?"""
     course, _ = graded_class
+    # the hostile ones deleted nothing of the course: config, gradebook, source and the others' work
+    assert (course / "nbgrader_config.py").is_file() and (course / "gradebook.db").stat().st_size > 0
+    assert (course / "source" / "step_by_step" / "step_by_step.ipynb").is_file()
     for student in CLASS:
         graded = course / "autograded" / student / "step_by_step" / "step_by_step.ipynb"
         assert graded.is_file(), student
