@@ -25,7 +25,7 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, Float, List, Unicode
 
-from ..messages import t
+from ..messages import MESSAGES, t
 
 GRADING_KEY = "dnn_lab_grading"
 _LANG = re.compile(r"""set_language\(\s*["'](zh|en|both)["']\s*\)""")
@@ -131,13 +131,18 @@ class DnnLabGrader(NbGraderPreprocessor):
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             name = gid[:-len("_test")] if gid.endswith("_test") else None
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and name in verdicts:
-                cell.outputs = verdict_outputs(verdicts[name], lang, level, self.timeout)
+                cell.outputs = verdict_outputs(verdicts[name], lang, level,
+                                               {"timeout": self.timeout, "memory": self.memory_limit})
         return nb, resources
 
 
-def _headline(verdict, lang, timeout):
-    fn = verdict.exercise
-    reason = verdict.reason
+_REASON_PARAMS = {"timeout": lambda limits: {"seconds": f"{limits['timeout']:g}"},
+                  "memory": lambda limits: {"limit": limits["memory"]}}
+
+
+def _headline(verdict, lang, limits):
+    """One or two sentences: what happened to this exercise (the report below says why)."""
+    fn, reason = verdict.exercise, verdict.reason
     if reason == "passed":
         return t("grading.passed", lang, fn=fn)
     if reason == "not_implemented":
@@ -145,49 +150,44 @@ def _headline(verdict, lang, timeout):
     if reason == "cell_error":
         errors = "; ".join(str(e[1]) for e in verdict.detail.get("errors", []))[:300]
         return t("grading.cell_error", lang, fn=fn, error=errors)
-    if reason == "timeout":
-        return t("grading.failed_public", lang, fn=fn) + "\n" + t("grading.reason.timeout", lang, seconds=f"{timeout:g}")
-    if reason == "memory":
-        return t("grading.failed_public", lang, fn=fn) + "\n" + t("grading.reason.memory", lang, limit="memory")
-    if f"grading.reason.{reason}" in _messages():
-        return t("grading.failed_public", lang, fn=fn) + "\n" + t(f"grading.reason.{reason}", lang)
     if reason == "hidden":
         return t("grading.failed_hidden", lang, fn=fn)
-    return t("grading.failed_public", lang, fn=fn)
+    head = t("grading.failed_public", lang, fn=fn)
+    if f"grading.reason.{reason}" in MESSAGES:
+        params = _REASON_PARAMS.get(reason, lambda _: {})(limits)
+        head += "\n" + t(f"grading.reason.{reason}", lang, **params)
+    return head
 
 
-def _messages():
-    from ..messages import MESSAGES
-    return MESSAGES
+def verdict_outputs(verdict, lang, level, limits=None):
+    """The grade cell's outputs: headline, report and (when it fails) the diagram as one HTML/text
+    display, plus an error output when it fails (nbgrader then scores the cell 0)."""
+    import base64
+    import html as _html
 
-
-def verdict_outputs(verdict, lang, level, timeout=10.0):
-    """The grade cell's outputs: the report as HTML + text, and an error output when it fails."""
     from ..render.html import render_html
     from ..render.text import render_text
-    headline = _headline(verdict, lang, timeout)
+    limits = limits or {"timeout": 10.0, "memory": "2GiB"}
+    headline = _headline(verdict, lang, limits)
     footer = t("grading.footer", lang, level=level)
     shown = verdict.report if verdict.reason != "hidden" else verdict.hidden
-    if verdict.reason in ("not_implemented", "cell_error"):
-        text_report, html_report = "", ""
-    else:
-        text_report = render_text(shown, lang=lang)
-        html_report = render_html(shown, lang=lang)
-    import html as _html
-    text = "\n\n".join(p for p in (headline, text_report, footer) if p)
-    html = (f"<div class='dnn-lab-verdict' data-exercise='{verdict.exercise}' data-reason='{verdict.reason}'>"
-            f"<p><b>{_html.escape(headline).replace(chr(10), '<br>')}</b></p>{html_report}"
-            f"<p style='font-size:smaller;color:#666'>{_html.escape(footer).replace(chr(10), '<br>')}</p></div>")
-    data = {"text/plain": text, "text/html": html}
-    if not verdict.passed and verdict.reason not in ("not_implemented", "cell_error"):
+    reported = verdict.reason not in ("not_implemented", "cell_error")
+    text_report = render_text(shown, lang=lang) if reported else ""
+    html_report = render_html(shown, lang=lang) if reported else ""
+    picture = ""
+    if reported and not verdict.passed:
         try:
             from ..diagram import render_report
-            import base64
             png, _states = render_report(shown, lang=lang, fmt="png")
-            data["image/png"] = base64.b64encode(png).decode("ascii")
+            # inside the HTML: the feedback shows text/html, and a separate image/png would be dropped
+            picture = f"<img alt='' style='max-width:100%' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
         except Exception:  # noqa: BLE001 - exercises without a diagram
-            pass
-    outputs = [new_output("display_data", data=data)]
+            picture = ""
+    text = "\n\n".join(p for p in (headline, text_report, footer) if p)
+    html = (f"<div class='dnn-lab-verdict' data-exercise='{verdict.exercise}' data-reason='{verdict.reason}'>"
+            f"<p><b>{_html.escape(headline).replace(chr(10), '<br>')}</b></p>{html_report}{picture}"
+            f"<p style='font-size:smaller;color:#666'>{_html.escape(footer).replace(chr(10), '<br>')}</p></div>")
+    outputs = [new_output("display_data", data={"text/plain": text, "text/html": html})]
     if not verdict.passed:
         outputs.append(new_output("error", ename="CheckFailed", evalue=headline.splitlines()[0],
                                   traceback=[headline]))
