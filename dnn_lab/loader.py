@@ -40,10 +40,8 @@ def function_cells(nb, names):
     return out
 
 
-def _imports(nb):
-    """Top-level import statements of every code cell (the student may have
-    imported a module in a cell of their own)."""
-    out = []
+def top_level_statements(nb):
+    """The top-level statements of every code cell that parses (cells that do not are skipped)."""
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -51,8 +49,13 @@ def _imports(nb):
             tree = ast.parse(cell.source)
         except SyntaxError:
             continue
-        out += [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    return out
+        yield from tree.body
+
+
+def _imports(nb):
+    """Top-level import statements of every code cell (the student may have
+    imported a module in a cell of their own)."""
+    return [node for node in top_level_statements(nb) if isinstance(node, (ast.Import, ast.ImportFrom))]
 
 
 def base_namespace(module_name="__student__"):

@@ -128,21 +128,9 @@ def submission_cells(nb):
 def notebook_data_names(nb):
     """Names the notebook's code cells assign at their top level (``t_A = ...``, ``for i in ...``): data
     a function might read from the kernel instead of its arguments."""
-    names = set()
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
-                continue
-            for sub in ast.walk(node):
-                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
-                    names.add(sub.id)
-    return names
+    from ..loader import KEPT_STATEMENTS, top_level_statements
+    return {sub.id for node in top_level_statements(nb) if not isinstance(node, KEPT_STATEMENTS)
+            for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)}
 
 
 def _failure_reason(fn, report):
