@@ -4,8 +4,9 @@
 generate_assignment step_by_step``; ``make_class(course, n)`` puts ``n``
 submissions into ``submitted/``: each is the release notebook with answers
 filled in from the source notebook's solutions, some complete, some untouched,
-some partly done, some with wrong values, and some hostile (a cell that raises,
-calls ``sys.exit`` or ``os._exit``, prints a great deal, or breaks ``np``).
+some partly done, some with wrong values, some hostile (a cell that raises,
+calls ``sys.exit`` or ``os._exit``, prints a great deal, or breaks ``np``), and some
+with a notebook file that is not JSON at all (nbgrader fails that student).
 Hostile here means quick: hangs belong to the grading tests.
 """
 import shutil
@@ -46,7 +47,7 @@ def _hostile(solved):
 def kinds(n):
     """The kind of each of ``n`` students, in a fixed mix."""
     cycle = ["full", "empty", "partial", "wrong", "full", "raises", "partial", "sys_exit", "full", "os_exit",
-             "partial", "prints", "wrong", "breaks_np", "full"]
+             "partial", "prints", "wrong", "breaks_np", "corrupt"]
     return [cycle[i % len(cycle)] for i in range(n)]
 
 
@@ -98,8 +99,11 @@ def make_class(course, n, prefix="student"):
         student = f"{prefix}{i:03d}"
         target = course / "submitted" / student / ASSIGNMENT
         shutil.copytree(release, target)
-        nb = fill(nbformat.from_dict(release_nb), answers_for(kind, i, solved))
-        nbformat.write(nb, target / f"{ASSIGNMENT}.ipynb")
+        if kind == "corrupt":  # a notebook nbgrader cannot even read: that student fails, the others go on
+            (target / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [', encoding="utf-8")
+        else:
+            nb = fill(nbformat.from_dict(release_nb), answers_for(kind, i, solved))
+            nbformat.write(nb, target / f"{ASSIGNMENT}.ipynb")
         students[student] = kind
     return students
 
