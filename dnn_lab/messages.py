@@ -504,6 +504,7 @@ MESSAGES = {
         "en": "{fn} is not implemented yet; skipping this step",
     },
     "ui.status_not_implemented": {"zh": "还没有实现", "en": "not implemented yet"},
+    "ui.status_missing": {"zh": "请先运行定义它的单元格", "en": "run the cell that defines it first"},
     "ui.status_cell_failed": {"zh": "单元格运行失败：{exc_type}", "en": "its cell failed: {exc_type}"},
     "ui.found_in": {
         "zh": "出现在：{steps}；{n} 个用例（{cases}）",
@@ -580,6 +581,10 @@ MESSAGES = {
     "lab.ready_page": {"zh": "DNN 实验室页面", "en": "DNN Lab page"},
     "lab.stop": {"zh": "按 Ctrl-C 停止", "en": "stop with Ctrl-C"},
     "lab.not_answering": {"zh": "服务器没有响应：{url}", "en": "the server does not answer: {url}"},
+    "ui.graded_outside": {
+        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
+        "en": "`{fn}`: checked in a separate process when grading (not run here).",
+    },
     "ui.graded_outside": {
         "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
         "en": "`{fn}`: checked in a separate process when grading (not run here).",

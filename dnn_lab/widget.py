@@ -251,12 +251,15 @@ def run_feedback(name, fallback, lang, timeout, *, record=True, diagram=True):
 
 # ---- the widget -------------------------------------------------------------------------
 
-_STATUS_COLORS = {"passed": "#1a7f37", "failed": "#cf222e", "not_implemented": "#9a6700", "error": "#cf222e"}
+_STATUS_COLORS = {"passed": "#1a7f37", "failed": "#cf222e", "not_implemented": "#9a6700", "error": "#cf222e",
+                  "missing": "#9a6700"}
 
 
 def _status(fb, lang, seconds):
     """(state, text) of the line next to the button."""
     if fb.report is None:
+        if any(o["metadata"].get("dnn_lab", {}).get("kind") == "missing" for o in fb.outputs):
+            return "missing", "○ " + t_short("ui.status_missing", lang)
         return "error", "✗ " + t_short("ui.failed", lang)
     state = state_of(fb.report)
     if state == "passed":

@@ -246,10 +246,10 @@ JS_RUN_CELL = """async ([index, source]) => {
   const nb = panel.content;
   const cell = nb.widgets[index];
   if (source !== null) cell.model.sharedModel.setSource(source);
-  const before = cell.model.executionCount;
+  cell.model.executionCount = null;  // a fresh kernel may give the same count again
   nb.activeCellIndex = index;
   await app.commands.execute('notebook:run-cell');
-  while (cell.model.executionCount === before || panel.sessionContext.session.kernel.status !== 'idle')
+  while (cell.model.executionCount === null || panel.sessionContext.session.kernel.status !== 'idle')
     await new Promise(r => setTimeout(r, 50));
   return cell.model.executionCount;
 }"""
@@ -300,8 +300,13 @@ def student_lab(tmp_path_factory):
     workspace = root / "ws"
     write_notebook(only_check_calls(student_notebook("en")), workspace / "step_by_step.ipynb")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with dnn_lab_lab(workspace, ARTIFACTS / "dnn-lab-lab.log", lang="en") as (base, token):
-        yield workspace, base, token
+    log = root / "dnn-lab-lab.log"  # per run: another run's log must not be read for this one's URL
+    try:
+        with dnn_lab_lab(workspace, log, lang="en") as (base, token):
+            yield workspace, base, token
+    finally:
+        if log.exists():
+            shutil.copy(log, ARTIFACTS / "dnn-lab-lab.log")
 
 
 @pytest.fixture(scope="module")
@@ -356,7 +361,7 @@ def test_run_all_on_the_untouched_notebook_reaches_the_end(student_lab, student_
     assert page.get_by_text("official Jupyter news").count() == 0
     scroll_to(page, next(c["i"] for c in cells if c["grade_id"] == "linear_backward_demo"))
     screenshot(page, "student_lab_run_all_untouched.png")
-    log = (ARTIFACTS / "dnn-lab-lab.log").read_text(errors="replace")
+    log = (workspace.parent / "dnn-lab-lab.log").read_text(errors="replace")
     assert "No nbgrader_config.py" not in log
     assert page.external_requests == []
 
@@ -417,3 +422,20 @@ def test_results_survive_save_and_reopen(student_lab, student_page):
     assert note.is_visible()  # the restored button has no kernel behind it: says so
     scroll_to(page, cell_index(page, "linear_backward_test") - 1)
     screenshot(page, "student_lab_reopened.png")
+
+
+def test_after_a_kernel_restart_the_button_says_run_the_cell_again(student_lab, student_page):
+    """Is a live Check widget's "not connected" note hidden, and shown once the kernel restarts?"""
+    workspace, base, token = student_lab
+    page = student_page
+    open_notebook(page, f"{base}lab/tree/step_by_step.ipynb?token={token}")
+    page.evaluate(JS_RUN_CELL, [cell_index(page, "setup"), None])
+    page.evaluate(JS_RUN_CELL, [cell_index(page, "linear_forward_test"), None])
+    note = check_cell(page, "linear_forward").locator(".dnn-lab-not-connected")
+    note.wait_for(state="attached")
+    page.wait_for_function("(el) => getComputedStyle(el).display === 'none'", arg=note.element_handle())
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    page.wait_for_function("(el) => getComputedStyle(el).display !== 'none'", arg=note.element_handle(),
+                           timeout=30_000)
+    scroll_to(page, cell_index(page, "linear_forward_test"))
+    check_cell(page, "linear_forward").screenshot(path=str(ARTIFACTS / "check_after_kernel_restart.png"))
