@@ -8,10 +8,13 @@ gradebook, interrupted with SIGINT after a few students and then resumed. Every 
 same score for every student and every grade cell.
 """
 import io
+import os
 import shutil
 import signal
 import subprocess
 import sys
+
+from pathlib import Path
 
 import pytest
 
@@ -298,3 +301,42 @@ def test_postgres_needs_a_course_id(template, pg):
     config.write_text(config.read_text().replace(f"c.CourseDirectory.course_id = {COURSE_ID!r}", ""))
     code, lines = run_cli(course, ASSIGNMENT, "--db", pg.url("postgres"))
     assert code == 2 and lines == ["dnn-lab: " + t_short("autograde.err.course_id", "en")]
+
+
+def child_pids(pid):
+    """Direct children of ``pid`` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.nbgrader
+@pytest.mark.slow
+def test_a_worker_that_dies_costs_one_student(template):
+    """If a worker process is killed mid-grading, is only its student lost (reported, retried next run)?"""
+    course = course_copy(template, "killed_worker")
+    students = ["student000", "student001", "student002", "student003", "student004"]
+    proc = subprocess.Popen([*DNN_LAB, "autograde", ASSIGNMENT, "--jobs", "2", "--student", *students],
+                            cwd=course, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        if line.startswith("["):
+            break
+    workers = [p for p in child_pids(proc.pid)
+               if "dnn_lab.autograde.worker" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")]
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 1, out + err
+    logs = sorted(p.stem for p in (course / ".dnn_lab" / "autograde" / "logs" / ASSIGNMENT).glob("*.log"))
+    assert len(logs) == 1 and logs[0] in students
+    graded = set(autograded_mtimes(course))
+    assert graded == set(students) - set(logs)
+    rerun = autograde(course, "--jobs", "2", "--student", *students)
+    assert rerun.returncode == 0 and rerun.stdout.count("/1]") == 1
+    assert set(autograded_mtimes(course)) == set(students)
