@@ -377,6 +377,8 @@ def shell(notebook, monkeypatch):
     config.HistoryManager.hist_file = ":memory:"
     sh = InteractiveShell.instance(config=config, user_ns=notebook)
     monkeypatch.setitem(sys.modules, "__main__", sh.user_module)
+    from dnn_lab import messages
+    monkeypatch.setitem(messages._state, "lang", messages._state["lang"])  # cells may set_language()
     from dnn_lab import kernel
     kernel.install(sh)  # what the notebook's `import dnn_lab` does in a kernel
     yield sh
