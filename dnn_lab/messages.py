@@ -585,18 +585,6 @@ MESSAGES = {
         "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
         "en": "`{fn}`: checked in a separate process when grading (not run here).",
     },
-    "ui.graded_outside": {
-        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
-        "en": "`{fn}`: checked in a separate process when grading (not run here).",
-    },
-    "ui.graded_outside": {
-        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
-        "en": "`{fn}`: checked in a separate process when grading (not run here).",
-    },
-    "ui.graded_outside": {
-        "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
-        "en": "`{fn}`: checked in a separate process when grading (not run here).",
-    },
     # ---- dnn-lab autograde (dnn_lab/autograde) ----------------------------
     "autograde.err.not_course": {
         "zh": "{dir} 不是 nbgrader 课程目录（没有 nbgrader_config.py）：请先运行 `dnn-lab course init`，再在课程目录里运行本命令。",
