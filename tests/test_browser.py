@@ -334,6 +334,8 @@ def test_run_all_on_the_untouched_notebook_reaches_the_end(student_lab, student_
     page.locator(".dnn-lab-report").nth(len(EXERCISES) - 1).wait_for(state="attached", timeout=60_000)
     states = {}
     for name in EXERCISES:
+        # JupyterLab renders cells lazily (windowing): bring each check cell into view first
+        scroll_to(page, cell_index(page, f"{name}_test"))
         report = check_cell(page, name).locator(f'.dnn-lab-report[data-exercise="{name}"]')
         report.wait_for(state="attached", timeout=60_000)
         states[name] = report.get_attribute("data-state")
@@ -411,6 +413,8 @@ def test_results_survive_save_and_reopen(student_lab, student_page):
     open_notebook(page, f"{base}lab/tree/step_by_step.ipynb?token={token}")
     states = {}
     for name in EXERCISES:
+        # JupyterLab renders cells lazily (windowing): bring each check cell into view first
+        scroll_to(page, cell_index(page, f"{name}_test"))
         report = check_cell(page, name).locator(f'.dnn-lab-report[data-exercise="{name}"]')
         report.wait_for(state="attached", timeout=60_000)
         states[name] = report.get_attribute("data-state")
