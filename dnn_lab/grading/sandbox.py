@@ -270,7 +270,7 @@ def kernel_command(cmd, *, work, at, socket_dir, hide=(), readonly=(), limits=Li
     (the kernel talks to nbclient over unix sockets in ``socket_dir``), the scratch folder ``work``
     mounted writable at ``at`` (the submission's folder); and
     resource limits in any case.  Returns (command, level)."""
-    cmd = [os.path.realpath(cmd[0])] + list(cmd[1:]) if cmd and os.path.isabs(cmd[0]) else list(cmd)
+    cmd = list(cmd)   # as given: with / bound read-only, a venv's bin/python is there and keeps its packages
     level = LEVEL_BWRAP if bwrap_works() else LEVEL_PROCESS
     if level == LEVEL_BWRAP:
         # Own PID namespace: when the kernel ends, whatever it forked ends with it.  ipykernel must
