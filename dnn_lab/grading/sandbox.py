@@ -279,6 +279,12 @@ def kernel_command(cmd, *, work, at, socket_dir, hide=(), readonly=(), limits=Li
                 "--unsetenv", "JPY_PARENT_PID",
                 "--dev", "/dev", "--proc", "/proc", "--size", str(limits.tmp_size), "--tmpfs", "/tmp",
                 "--tmpfs", "/dev/shm"]
+        # The private /tmp hides whatever lives there: give back, read-only, the interpreter's prefix
+        # (a venv) and the import paths (an editable checkout) the kernel needs; hidden places come after.
+        needed = {os.path.realpath(p) for p in [sys.prefix, *sys.path] if p and os.path.isdir(p)}
+        for d in sorted(needed):
+            if d == "/tmp" or d.startswith("/tmp/"):
+                wrap += ["--ro-bind", d, d]
         for d in list(hide) + _solution_package_dirs():
             if os.path.isdir(d):
                 wrap += ["--tmpfs", str(d)]
