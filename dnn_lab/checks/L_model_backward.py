@@ -7,7 +7,7 @@ from .. import testcases as tc
 from .compare import close, type_name
 from .diagnosis import outside_loop
 from .engine import Case, Exercise, StopCase
-from .layers import fmt_keys
+from .layers import distinct_calls as _distinct, fmt_keys
 
 
 def _random(seed, dims, m):
@@ -64,13 +64,8 @@ def _same_call(a, b):
 
 
 def distinct_calls(calls):
-    """The calls without repeats: a call with the same inputs as an earlier one returns
-    the same gradients, so computing a layer twice is redundant, not a loop error."""
-    kept = []
-    for call in calls:
-        if not any(_same_call(call, k) for k in kept):
-            kept.append(call)
-    return kept
+    """The layer calls without repeats (see :func:`dnn_lab.checks.layers.distinct_calls`)."""
+    return _distinct(calls, _same_call)
 
 
 def _returns_right(ctx, L):

@@ -7,7 +7,7 @@ from .. import testcases as tc
 from ..helpers import relu, sigmoid
 from .compare import close, type_name
 from .engine import Case, Exercise, StopCase
-from .layers import is_cache_pair, layer_steps
+from .layers import distinct_calls as _distinct, is_cache_pair, layer_steps
 
 
 def _random(seed, dims, m):
@@ -54,12 +54,8 @@ def _same_call(a, b):
 
 
 def distinct_calls(calls):
-    """The calls without repeats (same inputs as an earlier call: the same result)."""
-    kept = []
-    for call in calls:
-        if not any(_same_call(call, k) for k in kept):
-            kept.append(call)
-    return kept
+    """The layer calls without repeats (see :func:`dnn_lab.checks.layers.distinct_calls`)."""
+    return _distinct(calls, _same_call)
 
 
 def _returns_right(ctx, L):

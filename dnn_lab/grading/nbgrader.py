@@ -347,11 +347,7 @@ class SandboxedExecute(Execute):
                 continue
             role = cell.metadata.get("dnn_lab", {}).get("role")
             if role == "setup" or cell.metadata.get("nbgrader", {}).get("solution"):
-                quiet = copy.deepcopy(cell)
-                try:
-                    self.execute_cell(quiet, i, store_history=False)
-                except Exception:  # noqa: BLE001 - a replayed cell that fails again is not shown twice
-                    raise
+                self.execute_cell(copy.deepcopy(cell), i, store_history=False)
 
 
 class HideHiddenTests(NbGraderPreprocessor):

@@ -116,7 +116,6 @@ class RemoteFunction:
             if op in expect:
                 return message
             if op == "exited":
-                self.session.worker_ended()
                 raise WorkerGone(crash_reason(message.get("status")), message.get("status"))
             if op == "proxy":
                 self._answer_reference(sock, message)
@@ -148,8 +147,6 @@ class RemoteFunction:
                 pass
             except (Deadline, OSError):
                 self.session.reset()
-            else:
-                self.session.worker_ended()
         self.gone = self.gone or ("finished", None)
 
     # -- the engine's caller --------------------------------------------------------
@@ -194,11 +191,11 @@ class RemoteFunction:
                            "reason": reason, "status": status}, seconds=seconds)
 
     def __call__(self, *args):
+        """Callable, so that the engine treats it as the student's function (it calls through ``caller``)."""
         call = self.call_student(self, args, (), timeout=self.session.limits_timeout)
         if call.error:
             raise RuntimeError(call.error.get("message"))
         return call.value
-
 
 _CALL_FIELDS = {f.name for f in dataclasses.fields(Call)}
 
@@ -254,9 +251,6 @@ class GradingSession:
             self._ensure()
             wire.send(self.sandbox.sock, {"op": "fork"})
         return self.sandbox.sock
-
-    def worker_ended(self):
-        """The worker's 'exited' was read: the server waits for the next fork."""
 
     def reset(self):
         """Throw the sandbox away (a worker that hangs, or a broken protocol); the next fork starts anew."""
