@@ -16,6 +16,7 @@ import pytest
 import dnn_lab
 from dnn_lab.cli import course_next_steps
 from dnn_lab.dev import source_assignments
+from venvs import make_venv
 from nbutil import HIDDEN_REGION, ROOT, SOURCE, fill, grade_id, hidden_test_lines, solution_lines, solution_sources
 
 
@@ -93,23 +94,6 @@ def test_course_init_does_not_import_the_maintainer_tools(tmp_path):
                          check=True).stdout
     assert out.strip() == "[]"
     assert (tmp_path / "c" / "source" / "step_by_step" / "step_by_step.ipynb").is_file()
-
-
-def make_venv(path, wheels):
-    """A fresh venv at ``path`` with ``wheels`` installed into its own site-packages (the heavy dependencies
-    come from the system site-packages, where this checkout is installed editable: it must not be used)."""
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(path)], check=True)
-    python = path / "bin" / "python"
-    proc = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--ignore-installed",
-                           *map(str, wheels)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env.update(VIRTUAL_ENV=str(path), PATH=f"{path / 'bin'}{os.pathsep}{env['PATH']}", OPENBLAS_NUM_THREADS="1",
-               # the system packages' data files (nbconvert and nbgrader templates) are under the system
-               # prefix, which jupyter_core does not search from a venv: in a venv of its own pip puts them
-               # into the venv's share/jupyter
-               JUPYTER_PATH=str(Path(sys.prefix) / "share" / "jupyter"))
-    return python, env
 
 
 @pytest.fixture(scope="module")
