@@ -74,8 +74,8 @@ MESSAGES = {
         "en": "The weights are not scaled by 0.01. Initialise with np.random.randn(n_h, n_x) * 0.01 (randn takes each dimension as a separate argument) so the starting values are small.",
     },
     "hint.wrong_keys": {
-        "zh": "字典的键不对。键名要与说明完全一致，例如 'W1'、'b1'、'dA0'、'dW1'，可以写成 'W' + str(l) 或 f'W{l}'。",
-        "en": "The dict keys are wrong. Use exactly the names in the instructions, such as 'W1', 'b1', 'dA0', 'dW1' — 'W' + str(l) or f'W{l}' both work.",
+        "zh": "字典的键不对。键名要与说明完全一致，例如 'W1'、'b1'、'dA0'、'dW1'，可以写成 'W' + str(l) 或 f'W{{l}}'。",
+        "en": "The dict keys are wrong. Use exactly the names in the instructions, such as 'W1', 'b1', 'dA0', 'dW1' — 'W' + str(l) or f'W{{l}}' both work.",
     },
     "hint.mutates_inputs": {
         "zh": "函数原地修改了传入的函数参数。先拷贝再修改，例如 parameters = copy.deepcopy(params)，或写成 W = W - α·dW 而不是对原数组使用 -=。",
@@ -474,6 +474,10 @@ MESSAGES = {
     "ui.internal_error": {
         "zh": "检查器自身出错（不是你的错）：{error}",
         "en": "The checker itself failed (not your fault): {error}",
+    },
+    "ui.render_failed": {
+        "zh": "检查器无法显示这份报告的说明文字（不是你的错），上面的练习、步骤和提示编号仍然有效。",
+        "en": "The checker could not display this report's explanation (not your fault); the exercise, step and hint id above still hold.",
     },
     "ui.function_missing": {
         "zh": "在笔记本里找不到函数 `{fn}`：请先运行定义它的单元格。",

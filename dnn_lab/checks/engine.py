@@ -126,9 +126,12 @@ def _texts(findings, lang, fn_name):
     out = []
     for f in findings:
         params = {"fn": fn_name, **f.params}
+        try:
+            text = t(f.message_id, lang, **params)
+        except Exception:  # noqa: BLE001 - a text that cannot be filled must not lose the verdict
+            text = ""
         out.append(Finding(case=f.case, step=f.step, message_id=f.message_id, hint=f.hint, params=f.params,
-                           text=t(f.message_id, lang, **params), expected=f.expected, got=f.got,
-                           warning=f.warning))
+                           text=text, expected=f.expected, got=f.got, warning=f.warning))
     return out
 
 

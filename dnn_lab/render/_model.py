@@ -18,12 +18,28 @@ from ..messages import LANGS, get_language, t
 MARK = {"passed": "✓", "failed": "✗", "not_reached": "·", "not_implemented": "○"}
 
 
+def _drop_blank_lines(text):
+    """A message without its empty continuation lines (``\n    {code}`` when no code is known)."""
+    return "\n".join(line for line in text.splitlines() if line.strip()) if "\n" in text else text
+
+
 def texts(message_id, lang, **params):
     """``t(message_id)`` as a tuple of one line per language (zh first in "both")."""
     if lang == "both":
-        zh, en = t(message_id, "zh", **params), t(message_id, "en", **params)
+        zh, en = (_drop_blank_lines(t(message_id, x, **params)) for x in ("zh", "en"))
         return (zh,) if zh == en else (zh, en)
-    return (t(message_id, lang, **params),)
+    return (_drop_blank_lines(t(message_id, lang, **params)),)
+
+
+def fallback_lines(report):
+    """What a report shows when it cannot be rendered (a catalog text the formatter cannot
+    fill, a value nobody foresaw): the verdict as data — exercise, step, hint id — and one
+    bilingual line; never a traceback."""
+    passed = bool(getattr(report, "passed", False))
+    hints = list(getattr(report, "hints", None) or ())
+    head = (f"{'✓' if passed else '✗'} {getattr(report, 'exercise', '?')}"
+            f" · step: {getattr(report, 'failed_step', None) or '-'} · hint: {hints[0] if hints else '-'}")
+    return head, t("ui.render_failed", "zh") + " / " + t("ui.render_failed", "en")
 
 
 _SENTENCE_END = {"zh": re.compile(r"(?<=[。！？])"), "en": re.compile(r"(?<=[.!?])\s+")}
@@ -122,8 +138,10 @@ def finding_text(report, finding, lang):
     Always rebuilt from its message id, so every language names the exercise alike."""
     try:
         return texts(finding.message_id, lang, **{"fn": report.exercise, **finding.params})
-    except (KeyError, IndexError, ValueError):
-        return (finding.text,)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        if not finding.text:
+            raise
+        return (_drop_blank_lines(finding.text),)
 
 
 def cell_failed(report):

@@ -10,7 +10,7 @@ import html
 import re
 
 from ..messages import t_short
-from ._model import MARK, build, labelled
+from ._model import MARK, build, fallback_lines, labelled, resolve_lang
 
 COLORS = {"passed": "#1a7f37", "failed": "#cf222e", "not_reached": "#6e7781", "not_implemented": "#9a6700"}
 _CODE = re.compile(r"`([^`]+)`")
@@ -62,7 +62,20 @@ def render_html(report, lang=None, version=None):
     """Headline, grouped findings, warnings and collapsible details as one ``<div>``;
     ids are kept in ``data-`` attributes for tools (``data-exercise``, ``data-state``,
     ``data-failed-step``, ``data-hint``, ``data-message-id``).  ``version`` is an
-    optional text tuple naming the checked version (shown under the headline)."""
+    optional text tuple naming the checked version (shown under the headline).  A report
+    that cannot be rendered gives its verdict as data and one bilingual line."""
+    lang = resolve_lang(report, lang)  # an unknown language is the caller's error: ValueError
+    try:
+        return _render_html(report, lang, version)
+    except Exception:  # noqa: BLE001 - the student sees the verdict, never a traceback
+        head, line = fallback_lines(report)
+        return (f'<div class="dnn-lab-report" data-exercise="{esc(getattr(report, "exercise", ""))}"'
+                f' data-state="error" data-render-failed="1" style="border-left:4px solid #cf222e;'
+                f'padding:4px 10px;font-family:sans-serif"><div style="font-weight:bold;color:#cf222e">'
+                f'{esc(head)}</div><div>{esc(line)}</div></div>')
+
+
+def _render_html(report, lang, version):
     view = build(report, lang)
     lang = view.lang
     state = view.state

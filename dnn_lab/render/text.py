@@ -2,17 +2,37 @@
 ``dnn-lab check``): the headline, one line per distinct problem, warnings, then
 the per-case details.  No internal ids in the text."""
 from ..messages import t_short
-from ._model import MARK, build, labelled
+from ._model import MARK, build, fallback_lines, labelled, resolve_lang
 
 
 def _block(parts, prefix):
     return [prefix + line for part in parts for line in part.splitlines()]
 
 
+def _bullet(parts, bullet="  - ", indent="    "):
+    """One finding: its first line after the bullet, every other line (the code quoted under a
+    message, the English line in "both") indented under it, without a bullet of its own."""
+    out = []
+    for i, part in enumerate(parts):
+        for j, line in enumerate(part.splitlines()):
+            if line.strip():
+                out.append((bullet if i == j == 0 else indent) + line)
+    return out
+
+
 def render_text(report, lang=None, version=None, details=True):
     """Headline, grouped findings and warnings, then (``details``) one block per case,
     in ``lang`` ('zh', 'en', 'both'; default: the report's language).  ``version``:
-    an optional text tuple naming the checked version."""
+    an optional text tuple naming the checked version.  A report that cannot be
+    rendered gives its verdict as data and one bilingual line (:func:`fallback_lines`)."""
+    lang = resolve_lang(report, lang)  # an unknown language is the caller's error: ValueError
+    try:
+        return _render_text(report, lang, version, details)
+    except Exception:  # noqa: BLE001 - the student sees the verdict, never a traceback
+        return "\n".join(fallback_lines(report)) + "\n"
+
+
+def _render_text(report, lang, version, details):
     view = build(report, lang)
     lang = view.lang
     lines = list(view.verdict[:1]) + _block(view.verdict[1:], "  ")  # the verdicts carry their mark
@@ -20,7 +40,7 @@ def render_text(report, lang=None, version=None, details=True):
         lines += _block(version, "  ")
     lines += _block(labelled("ui.hint", lang, view.hint), "  ")
     for g in view.groups:
-        lines += _block(g.text[:1], "  - ") + _block(g.text[1:], "    ")
+        lines += _bullet(g.text)
         lines += _block(g.where, "    ")
     for text in view.warnings:
         lines += _block(labelled("ui.warning", lang, text), "  ")
