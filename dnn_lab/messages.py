@@ -310,6 +310,63 @@ MESSAGES = {
         "zh": "{what}：结果是期望值的 1/{m}（m = {m}）——多除了一次 m。",
         "en": "{what}: the result is 1/{m} of the expected value (m = {m}) — divided by m once too often.",
     },
+    # ---- specific hints for real students' mistakes (issues 20, 22) ------------
+    "hint.zeros_shape_tuple": {
+        "zh": "把形状作为一个元组传给 np.zeros，要写两层括号：np.zeros((n, 1))。写成 np.zeros(n, 1) 时，numpy 会把第二个参数 1 当作数据类型，于是抛出 TypeError。",
+        "en": "Pass the shape to np.zeros as one tuple, with two pairs of parentheses: np.zeros((n, 1)). Written np.zeros(n, 1), numpy takes the second argument, 1, for the data type and raises a TypeError.",
+    },
+    "hint.elementwise_product": {
+        "zh": "矩阵乘法用 np.dot(W, A)：`*` 是逐元素相乘，形状为 (n, k) 和 (k, m) 的两个矩阵用 `*` 相乘会出错，或者得到另一个结果。",
+        "en": "Use np.dot(W, A) for the matrix product: `*` multiplies element by element, and two matrices of shapes (n, k) and (k, m) multiplied with `*` either fail or give something else.",
+    },
+    "hint.index_past_end": {
+        "zh": "用 L - 1 取最后一个缓存：caches 有 L 个元素，下标是 0 到 L - 1，caches[L] 已经超出末尾。输出层（第 L 层）的缓存是 caches[L - 1]。",
+        "en": "Index the last cache with L - 1: caches holds L items, numbered 0 to L - 1, so caches[L] is one past the end. The output layer's (layer L's) cache is caches[L - 1].",
+    },
+    "msg.zeros_shape_tuple": {
+        "zh": "写成 {fix}：`{where}` 第 {line} 行把形状拆成了单独的参数，numpy 把第二个参数当成了数据类型：\n    {code}",
+        "en": "Write {fix}: `{where}` line {line} passes the shape as separate arguments, and numpy reads the second one as the data type:\n    {code}",
+    },
+    "msg.elementwise_product": {
+        "zh": "这个乘积要用 np.dot：`{where}` 第 {line} 行把形状为 {shapes} 的两个矩阵逐元素相乘（`*` 或 np.multiply），这两个形状无法逐元素相乘：\n    {code}",
+        "en": "Use np.dot for this product: `{where}` line {line} multiplies matrices of shapes {shapes} element by element (`*` or np.multiply), which these shapes cannot do:\n    {code}",
+    },
+    "msg.elementwise_value": {
+        "zh": "{what}：等于逐元素乘积 W * A + b；矩阵乘法要用 np.dot(W, A)。",
+        "en": "{what}: equals the element-wise product W * A + b; the matrix product is np.dot(W, A).",
+    },
+    "msg.index_past_end": {
+        "zh": "最后一个元素要用 {fix}：`{where}` 第 {line} 行读取 {seq}[{index}]，但 {seq} 只有 {n} 个元素，下标是 0 到 {last}：\n    {code}",
+        "en": "Use {fix} for the last item: `{where}` line {line} reads {seq}[{index}], but {seq} holds {n} items, numbered 0 to {last}:\n    {code}",
+    },
+    "msg.key_numbering": {
+        "zh": "键要按层编号，从 1 到 L：数值都对，但存在 {got} 这些键下，应当是 {expected}（第 1 层的 W 存在 {first_got}，应当存在 {first_expected}）。",
+        "en": "Number the keys by layer, from 1 to L: the values are right but stored under {got} instead of {expected} (layer 1's W is under {first_got}; it belongs under {first_expected}).",
+    },
+    "msg.caches_single": {
+        "zh": "返回由各层缓存组成的列表：caches 只是一个缓存（第 {layer} 层的），不是缓存的列表。先写 caches = []，每一层都调用 caches.append(cache)。",
+        "en": "Return a list of every layer's cache: caches is one single cache (layer {layer}'s), not a list of them. Start with caches = [] and call caches.append(cache) for each layer.",
+    },
+    "msg.caches_flat": {
+        "zh": "用 caches.append(cache) 把每个缓存作为一个元素加入 caches：现在 caches 有 {got} 个元素，是各个缓存的组成部分并排放在一起，而不是 {expected} 个缓存。",
+        "en": "Add each cache to caches as one item, with caches.append(cache): caches has {got} items, the parts of the caches side by side, instead of {expected} caches.",
+    },
+    "msg.caches_empty": {
+        "zh": "用 caches.append(cache) 把每一层的缓存加入 caches：返回的 caches 是空的，应当有 {expected} 个缓存。",
+        "en": "Append each layer's cache to caches with caches.append(cache): the caches returned are empty, and {expected} were expected.",
+    },
+    "msg.caches_not_list": {
+        "zh": "把 caches 写成列表 caches = []，再用 caches.append(cache) 把每一层的缓存加进去：现在它是 {got}，而 L_model_backward 要用 caches[l] 来读取它。",
+        "en": "Make caches a list, caches = [], and add each layer's cache with caches.append(cache): it is a {got}, and L_model_backward reads it as caches[l].",
+    },
+    "msg.layer_wrong_activation": {
+        "zh": "第 {layer} 层：应当使用 {expected}，但看起来用了 {got}。",
+        "en": "Layer {layer}: expected {expected}, but {got} seems to have been used.",
+    },
+    "msg.layer_call_got_instead": {
+        "zh": "第 {layer} 层：`{callee}` 的函数参数 {what} 收到的是 {got}，应当是 {expected}。",
+        "en": "Layer {layer}: `{callee}` received {got} as its {what}, instead of {expected}.",
+    },
     # ---- Part 2 (application): hints, failure lines, helpers' labels ------------
     "hint.cost_not_decreasing": {
         "zh": "代价一直不变：很可能丢掉了 update_parameters 的返回值。它返回一个新字典：要把这个返回值重新赋给 parameters，下一次迭代才会用到新参数。",

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from dnn_lab.checks import run_checks
+from dnn_lab.messages import t
 
 # ruff: noqa: F821  (helpers and graded functions are globals of the notebook namespace)
 
@@ -714,6 +715,424 @@ def lmb_store_dedented(AL, Y, caches):
     return grads
 
 
+# ==== 8–14. specific hints for real students' mistakes (issues 20 and 22) ==========================
+# The classes a blind labelling of real failing functions found answered with a generic hint.
+
+
+# ---- 8. a hidden layer with the wrong activation AND the wrong input (the output line pasted) ----
+
+def lmb_loop_copies_output_call(AL, Y, caches):
+    # The output layer's call pasted into the loop unchanged: dAL and "sigmoid".
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(dAL, current_cache, "sigmoid")
+        grads["dA" + str(l)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
+def lmb_by_hand_sigmoid_dAL_in_loop(AL, Y, caches):
+    # Without linear_activation_backward; the loop repeats the output block's sigmoid_backward(dAL, …).
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    linear_cache, activation_cache = caches[L - 1]
+    dZ = sigmoid_backward(dAL, activation_cache)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = linear_backward(dZ, linear_cache)
+    for l in reversed(range(L - 1)):
+        linear_cache, activation_cache = caches[l]
+        dZ = sigmoid_backward(dAL, activation_cache)
+        dA_prev, dW, db = linear_backward(dZ, linear_cache)
+        grads["dA" + str(l)] = dA_prev
+        grads["dW" + str(l + 1)] = dW
+        grads["db" + str(l + 1)] = db
+    return grads
+
+
+def lmb_mixed_loop_sigmoid_dAL(AL, Y, caches):
+    # The output layer through the helper, the hidden layers by hand with sigmoid_backward(dAL, …).
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        linear_cache, activation_cache = caches[l]
+        dZ = sigmoid_backward(dAL, activation_cache)
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = linear_backward(dZ, linear_cache)
+    return grads
+
+
+def lmb_one_loop_all_sigmoid_dAL(AL, Y, caches):
+    # One loop for every layer, all of them handled like the output layer.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in reversed(range(L)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(dAL, caches[l], activation="sigmoid")
+    return grads
+
+
+def lmb_by_hand_full_sigmoid_dAL(AL, Y, caches):
+    # Everything by hand in one loop; dA is never passed on and every layer is sigmoid.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    for l in range(L, 0, -1):
+        (A_prev, W, b), Z = caches[l - 1]
+        m = A_prev.shape[1]
+        dZ = sigmoid_backward(dAL, Z)
+        grads["dW" + str(l)] = np.dot(dZ, A_prev.T) / m
+        grads["db" + str(l)] = np.sum(dZ, axis=1, keepdims=True) / m
+        grads["dA" + str(l - 1)] = np.dot(W.T, dZ)
+    return grads
+
+
+# ---- 9. the wrong cache handed on (instead of current_cache) ----------------------------------------
+
+def lmb_whole_caches_in_loop(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        dA_prev_temp, dW_temp, db_temp = linear_activation_backward(grads["dA" + str(l + 1)], caches, "relu")
+        grads["dA" + str(l)] = dA_prev_temp
+        grads["dW" + str(l + 1)] = dW_temp
+        grads["db" + str(l + 1)] = db_temp
+    return grads
+
+
+def lmb_whole_caches_output(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def lmb_caches_1_in_loop(AL, Y, caches):
+    # caches[1] written where the loop variable was meant.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[1]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def lmb_by_hand_unpacks_caches(AL, Y, caches):
+    # current_cache is computed, but the whole caches list is unpacked (raises inside sigmoid_backward).
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    linear_cache, activation_cache = caches
+    dZ = sigmoid_backward(dAL, activation_cache)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = linear_backward(dZ, linear_cache)
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def lmb_by_hand_caches_1_loop(AL, Y, caches):
+    # By hand in the loop, unpacking caches[1] (raises inside relu_backward).
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        linear_cache, activation_cache = caches[1]
+        dZ = relu_backward(grads["dA" + str(l + 1)], activation_cache)
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = linear_backward(dZ, linear_cache)
+    return grads
+
+
+def lmb_by_hand_pair_to_helper(AL, Y, caches):
+    # The whole (linear_cache, Z) pair handed to sigmoid_backward instead of its Z.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L - 1]
+    linear_cache, activation_cache = current_cache
+    dZ = sigmoid_backward(dAL, current_cache)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = linear_backward(dZ, linear_cache)
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+# ---- 10. caches of the wrong type (L_model_forward) ----------------------------------------------
+
+def lmf_caches_concatenated(X, parameters):
+    # caches = caches + cache: the parts of every cache side by side, not one item per layer.
+    caches = ()
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+        caches = caches + cache
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    caches = caches + cache
+    return AL, caches
+
+
+def lmf_caches_dict(X, parameters):
+    caches = {}
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+        caches["cache" + str(l)] = cache
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    caches["cache" + str(L)] = cache
+    return AL, caches
+
+
+def lmf_caches_never_appended(X, parameters):
+    # The list is made but nothing is appended; the last layer's cache is returned in its place.
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    return AL, cache
+
+
+def lmf_caches_overwritten(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+        caches = cache
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    caches = cache
+    return AL, caches
+
+
+def lmf_caches_empty(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    return AL, caches
+
+
+# ---- 11. keys read back (or written) with another numbering -----------------------------------------
+
+def deep_written_l_minus_1(layer_dims):
+    np.random.seed(3)
+    parameters = {}
+    L = len(layer_dims)
+    for l in range(1, L):
+        parameters['W' + str(l - 1)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters['b' + str(l - 1)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def deep_range_L_minus_1(layer_dims):
+    # The loop counts from 0 and the keys follow it.
+    np.random.seed(3)
+    parameters = {}
+    L = len(layer_dims)
+    for l in range(L - 1):
+        parameters['W' + str(l)] = np.random.randn(layer_dims[l + 1], layer_dims[l]) * 0.01
+        parameters['b' + str(l)] = np.zeros((layer_dims[l + 1], 1))
+    return parameters
+
+
+def deep_written_l_plus_1(layer_dims):
+    np.random.seed(3)
+    parameters = {}
+    L = len(layer_dims)
+    for l in range(1, L):
+        parameters[f'W{l + 1}'] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters[f'b{l + 1}'] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def lmf_reads_l_minus_1(X, parameters):
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A_prev = A
+        A, cache = linear_activation_forward(A_prev, parameters['W' + str(l - 1)], parameters['b' + str(l - 1)],
+                                             "relu")
+        caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+
+
+def up_reads_grads_at_l(params, grads, learning_rate):
+    # parameters written at l + 1, grads read at l.
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(L):
+        parameters["W" + str(l + 1)] = parameters["W" + str(l + 1)] - learning_rate * grads["dW" + str(l)]
+        parameters["b" + str(l + 1)] = parameters["b" + str(l + 1)] - learning_rate * grads["db" + str(l)]
+    return parameters
+
+
+# ---- 12. np.zeros(n, 1): the shape as separate arguments ------------------------------------------
+
+def init_zeros_two_args(n_x, n_h, n_y):
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros(n_h, 1)
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros(n_y, 1)
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def init_zeros_b2_only(n_x, n_h, n_y):
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, 1))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    b2 = np.zeros(n_y, 1)
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+
+
+def init_zeros_in_dict_literal(n_x, n_h, n_y):
+    np.random.seed(1)
+    parameters = {"W1": np.random.randn(n_h, n_x) * 0.01,
+                  "b1": np.zeros(n_h, 1),
+                  "W2": np.random.randn(n_y, n_h) * 0.01,
+                  "b2": np.zeros(n_y, 1)}
+    return parameters
+
+
+# ---- 13. W * A for np.dot(W, A) ---------------------------------------------------------------------
+
+def lf_multiply(A, W, b):
+    Z = np.multiply(W, A) + b
+    return Z, (A, W, b)
+
+
+def lf_A_star_W(A, W, b):
+    Z = A * W + b
+    return Z, (A, W, b)
+
+
+def lb_dW_star(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = dZ * A_prev.T / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
+def lb_dA_star(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = np.dot(dZ, A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = W.T * dZ
+    return dA_prev, dW, db
+
+
+def laf_star_by_hand(A_prev, W, b, activation):
+    Z = W * A_prev + b
+    linear_cache = (A_prev, W, b)
+    if activation == "sigmoid":
+        A, activation_cache = sigmoid(Z)
+    else:
+        A, activation_cache = relu(Z)
+    return A, (linear_cache, activation_cache)
+
+
+# ---- 14. caches[L]: one past the end -------------------------------------------------------------
+
+def lmb_caches_L(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[L]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        current_cache = caches[l]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def lmb_inline_caches_L(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_by_hand_caches_L(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    linear_cache, activation_cache = caches[L]
+    dZ = sigmoid_backward(dAL, activation_cache)
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = linear_backward(dZ, linear_cache)
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
+def lmb_len_caches(AL, Y, caches):
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    current_cache = caches[len(caches)]
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, current_cache, "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l], "relu")
+    return grads
+
+
 # ==== the table: (class, exercise, function, helpers replaced, step, first hint) =====================
 
 DIAGNOSED = [
@@ -758,7 +1177,6 @@ DIAGNOSED = [
      "linear_backward", "missing_keepdims"),
 
     (4, "L_model_backward", lmb_dAL_transposed_crash, {}, "dAL", "transposed"),
-    (4, "initialize_parameters_deep", deep_zeros_two_args, {}, "b1", "exception"),
     (4, "update_parameters", up_db_transposed_in_place, {}, "b1", "exception"),
     (4, "L_model_backward", lmb_loop_overwrites_output_slot, {}, "layer1", "wrong_keys"),
     (4, "L_model_backward", lmb_next_cache_crash, {}, "layer1", "wrong_layer_input"),
@@ -781,6 +1199,47 @@ DIAGNOSED = [
     (6, "linear_activation_backward", lab_dA_prev_over_m, {}, "linear_backward", "extra_1_over_m"),
     (6, "compute_cost", cost_mean_and_m, {}, "cost", "extra_1_over_m"),
     (6, "L_model_backward", lmb_dAL_over_m, {}, "dAL", "extra_1_over_m"),
+
+    (8, "L_model_backward", lmb_loop_copies_output_call, {}, "layer1", "wrong_activation"),
+    (8, "L_model_backward", lmb_by_hand_sigmoid_dAL_in_loop, {}, "layer1", "wrong_activation"),
+    (8, "L_model_backward", lmb_mixed_loop_sigmoid_dAL, {}, "layer1", "wrong_activation"),
+    (8, "L_model_backward", lmb_one_loop_all_sigmoid_dAL, {}, "layer1", "wrong_activation"),
+    (8, "L_model_backward", lmb_by_hand_full_sigmoid_dAL, {}, "layer1", "wrong_activation"),
+
+    (9, "L_model_backward", lmb_whole_caches_in_loop, {}, "layer1", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_whole_caches_output, {}, "layer2", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_caches_1_in_loop, {}, "layer1", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_by_hand_unpacks_caches, {}, "layer2", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_by_hand_caches_1_loop, {}, "layer1", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_by_hand_pair_to_helper, {}, "layer2", "wrong_layer_input"),
+
+    (10, "L_model_forward", lmf_caches_concatenated, {}, "caches", "wrong_type"),
+    (10, "L_model_forward", lmf_caches_dict, {}, "caches", "wrong_type"),
+    (10, "L_model_forward", lmf_caches_never_appended, {}, "caches", "wrong_type"),
+    (10, "L_model_forward", lmf_caches_overwritten, {}, "caches", "wrong_type"),
+    (10, "L_model_forward", lmf_caches_empty, {}, "caches", "wrong_type"),
+
+    (11, "initialize_parameters_deep", deep_written_l_minus_1, {}, "W1", "wrong_keys"),
+    (11, "initialize_parameters_deep", deep_range_L_minus_1, {}, "W1", "wrong_keys"),
+    (11, "initialize_parameters_deep", deep_written_l_plus_1, {}, "W1", "wrong_keys"),
+    (11, "L_model_forward", lmf_reads_l_minus_1, {}, "layer1", "wrong_keys"),
+    (11, "update_parameters", up_reads_grads_at_l, {}, "W1", "wrong_keys"),
+
+    (12, "initialize_parameters", init_zeros_two_args, {}, "b1", "zeros_shape_tuple"),
+    (12, "initialize_parameters", init_zeros_b2_only, {}, "b2", "zeros_shape_tuple"),
+    (12, "initialize_parameters_deep", deep_zeros_two_args, {}, "b1", "zeros_shape_tuple"),
+    (12, "initialize_parameters", init_zeros_in_dict_literal, {}, "b1", "zeros_shape_tuple"),
+
+    (13, "linear_forward", lf_multiply, {}, "Z", "elementwise_product"),
+    (13, "linear_forward", lf_A_star_W, {}, "Z", "elementwise_product"),
+    (13, "linear_backward", lb_dW_star, {}, "dW", "elementwise_product"),
+    (13, "linear_backward", lb_dA_star, {}, "dA_prev", "elementwise_product"),
+    (13, "linear_activation_forward", laf_star_by_hand, {}, "linear", "elementwise_product"),
+
+    (14, "L_model_backward", lmb_caches_L, {}, "layer2", "index_past_end"),
+    (14, "L_model_backward", lmb_inline_caches_L, {}, "layer2", "index_past_end"),
+    (14, "L_model_backward", lmb_by_hand_caches_L, {}, "layer2", "index_past_end"),
+    (14, "L_model_backward", lmb_len_caches, {}, "layer2", "index_past_end"),
 ]
 
 
@@ -804,8 +1263,8 @@ def test_real_bug_is_diagnosed_at_the_teachers_step_with_the_teachers_hint(cls, 
 
 
 def test_every_class_has_at_least_three_variants():
-    """Are there at least three wrong implementations for each of the classes 1–6?"""
-    counts = {cls: sum(1 for row in DIAGNOSED if row[0] == cls) for cls in range(1, 7)}
+    """Are there at least three wrong implementations for each of the classes 1–6 and 8–14?"""
+    counts = {cls: sum(1 for row in DIAGNOSED if row[0] == cls) for cls in [*range(1, 7), *range(8, 15)]}
     assert all(n >= 3 for n in counts.values()), counts
 
 
@@ -933,6 +1392,199 @@ def test_partly_implemented_keeps_the_passing_branch_passing(as_student):
     """With only the relu branch missing, do the sigmoid cases still pass?"""
     report = _run("linear_activation_forward", laf_relu_branch_stub, {}, as_student)
     assert [c.passed for c in report.cases][:1] == [True]
+
+
+# ---- 8–14: what the student reads ------------------------------------------------------------------
+
+NEW_CLASSES = [row for row in DIAGNOSED if row[0] >= 8]
+
+
+def _at_first_step(report):
+    first = report.failures[0]
+    return [f for f in report.failures if (f.case, f.step) == (first.case, first.step)]
+
+
+@pytest.mark.parametrize("fn", [row[2] for row in DIAGNOSED if row[0] == 8], ids=lambda f: f.__name__)
+def test_pasted_output_layer_names_the_activation_and_the_input(fn, as_student):
+    """Does a hidden layer that repeats the output layer's line (sigmoid, dAL) get both findings at
+    its own step, relu_backward expected and dAL received where grads['dA1'] belongs, and no
+    generic wrong_value anywhere?"""
+    report = _run("L_model_backward", fn, {}, as_student)
+    found = {f.hint: f for f in _at_first_step(report)}
+    assert set(found) == {"wrong_activation", "wrong_layer_input"}
+    assert (found["wrong_activation"].params["expected"], found["wrong_activation"].params["got"]) == (
+        "relu_backward", "sigmoid_backward")
+    assert (found["wrong_layer_input"].params["got"], found["wrong_layer_input"].params["expected"]) == (
+        "dAL", "grads['dA1']")
+    assert "wrong_value" not in report.hints
+    assert t("msg.layer_wrong_activation", "zh", **found["wrong_activation"].params).startswith("第 1 层")
+
+
+@pytest.mark.parametrize("fn, message_id, got, expected", [
+    (lmb_whole_caches_in_loop, "msg.layer_got_instead", "caches", "caches[0]"),
+    (lmb_whole_caches_output, "msg.layer_got_instead", "caches", "caches[1]"),
+    (lmb_caches_1_in_loop, "msg.wrong_layer_cache", 1, 0),
+    (lmb_by_hand_unpacks_caches, "msg.layer_call_got_instead", "caches[1]", "caches[1][1]"),
+    (lmb_by_hand_caches_1_loop, "msg.layer_call_got_instead", "caches[1][1]", "caches[0][1]"),
+    (lmb_by_hand_pair_to_helper, "msg.layer_call_got_instead", "caches[1]", "caches[1][1]"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_wrong_cache_names_what_was_handed_on(fn, message_id, got, expected, as_student):
+    """Is a layer handed the wrong cache told which cache it got and which it needs — also when
+    the helper it was handed to raised — and never given a bare exception?"""
+    report = _run("L_model_backward", fn, {}, as_student)
+    first = _first(report)
+    assert first.message_id == message_id
+    if message_id == "msg.wrong_layer_cache":
+        assert (first.params["index"], first.params["needed"]) == (got, expected)
+    else:
+        assert (first.params["got"], first.params["expected"]) == (got, expected)
+    assert "exception" not in report.hints
+
+
+@pytest.mark.parametrize("fn, message_id, params", [
+    (lmf_caches_concatenated, "msg.caches_flat", {"got": 6, "expected": 3}),
+    (lmf_caches_dict, "msg.caches_not_list", {"got": "dict"}),
+    (lmf_caches_never_appended, "msg.caches_single", {"layer": 3}),
+    (lmf_caches_overwritten, "msg.caches_single", {"layer": 3}),
+    (lmf_caches_empty, "msg.caches_empty", {"expected": 3}),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_caches_of_the_wrong_type_say_how_to_build_the_list(fn, message_id, params, as_student):
+    """Is caches of the wrong type told what it is and to append each layer's cache (not a
+    layer count or a value mismatch)?"""
+    report = _run("L_model_forward", fn, {}, as_student)
+    first = _first(report)
+    assert first.message_id == message_id
+    assert {k: first.params[k] for k in params} == params
+    assert not {"loop_bounds", "wrong_value"} & set(report.hints)
+    assert "caches.append(cache)" in t(message_id, "zh", **first.params)
+
+
+def lmf_caches_tuple_of_caches(X, parameters):
+    # A tuple with one cache per layer works wherever a list does.
+    caches = ()
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+        caches += (cache,)
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    caches += (cache,)
+    return AL, caches
+
+
+def test_a_tuple_of_caches_passes(as_student):
+    report = _run("L_model_forward", lmf_caches_tuple_of_caches, {}, as_student)
+    assert report.passed, report.as_dict()["failures"][:2]
+
+
+@pytest.mark.parametrize("fn, got", [
+    (deep_written_l_minus_1, "'W0', 'b0', 'W1', 'b1'"),
+    (deep_range_L_minus_1, "'W0', 'b0', 'W1', 'b1'"),
+    (deep_written_l_plus_1, "'W2', 'b2', 'W3', 'b3'"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_renumbered_keys_are_named_as_keys(fn, got, as_student):
+    """Are parameters written under another numbering named key by key (as dict keys), not
+    "expected 2 layers, got 2"?"""
+    report = _run("initialize_parameters_deep", fn, {}, as_student)
+    first = _first(report)
+    assert first.message_id == "msg.key_numbering"
+    assert (first.params["got"], first.params["expected"]) == (got, "'W1', 'b1', 'W2', 'b2'")
+    assert first.params["first_expected"] == "parameters['W1']"
+    assert "loop_bounds" not in report.hints
+    assert "'W1'" in t("msg.key_numbering", "en", **first.params)
+
+
+@pytest.mark.parametrize("exercise, fn, key, expected", [
+    ("L_model_forward", lmf_reads_l_minus_1, "'W0'", "'W1'"),
+    ("update_parameters", up_reads_grads_at_l, "'dW0'", "'dW1'"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_a_key_read_with_another_numbering_names_the_key_to_read(exercise, fn, key, expected, as_student):
+    first = _first(_run(exercise, fn, {}, as_student))
+    assert first.message_id == "msg.key_missing"
+    assert (first.params["key"], first.params["expected"]) == (key, expected)
+
+
+@pytest.mark.parametrize("exercise, fn, fix", [
+    ("initialize_parameters", init_zeros_two_args, "np.zeros((n_h, 1))"),
+    ("initialize_parameters", init_zeros_b2_only, "np.zeros((n_y, 1))"),
+    ("initialize_parameters_deep", deep_zeros_two_args, "np.zeros((layer_dims[l], 1))"),
+    ("initialize_parameters", init_zeros_in_dict_literal, "np.zeros((n_h, 1))"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_zeros_with_two_arguments_is_shown_the_tuple(exercise, fn, fix, as_student):
+    """Is np.zeros(n, 1) answered with the student's own call written with the shape as a tuple?"""
+    first = _first(_run(exercise, fn, {}, as_student))
+    assert (first.message_id, first.params["fix"]) == ("msg.zeros_shape_tuple", fix)
+    assert t("msg.zeros_shape_tuple", "zh", **first.params).startswith(f"写成 {fix}")
+
+
+@pytest.mark.parametrize("exercise, fn, shapes", [
+    ("linear_forward", lf_multiply, "(1, 3) * (3, 2)"),
+    ("linear_forward", lf_A_star_W, "(3, 2) * (1, 3)"),
+    ("linear_backward", lb_dW_star, "(3, 4) * (4, 5)"),
+    ("linear_backward", lb_dA_star, "(5, 3) * (3, 4)"),
+    ("linear_activation_forward", laf_star_by_hand, "(1, 3) * (3, 2)"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_elementwise_product_names_the_shapes(exercise, fn, shapes, as_student):
+    report = _run(exercise, fn, {}, as_student)
+    first = _first(report)
+    assert (first.message_id, first.params["shapes"]) == ("msg.elementwise_product", shapes)
+    assert "exception" not in report.hints
+
+
+def test_elementwise_product_that_does_not_raise_is_recognised(as_student):
+    """With square matrices W * A runs: is its value still recognised as the element-wise product?"""
+    report = _run("linear_forward", lf_multiply, {}, as_student)
+    square = next(f for f in report.failures if f.case == "square")
+    assert (square.hint, square.message_id) == ("elementwise_product", "msg.elementwise_value")
+
+
+@pytest.mark.parametrize("fn, index, fix", [
+    (lmb_caches_L, "L", "caches[L - 1]"),
+    (lmb_inline_caches_L, "L", "caches[L - 1]"),
+    (lmb_by_hand_caches_L, "L", "caches[L - 1]"),
+    (lmb_len_caches, "len(caches)", "caches[len(caches) - 1]"),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_index_past_the_end_shows_the_last_index(fn, index, fix, as_student):
+    first = _first(_run("L_model_backward", fn, {}, as_student))
+    assert first.message_id == "msg.index_past_end"
+    assert (first.params["seq"], first.params["index"], first.params["n"], first.params["fix"]) == (
+        "caches", index, 2, fix)
+
+
+def lmb_loop_reads_next_cache(AL, Y, caches):
+    # caches[l + 1] in a loop over every layer: the loop's bounds, not caches[L].
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L)):
+        current_cache = caches[l + 1]
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], current_cache, "relu")
+    return grads
+
+
+def test_an_index_made_of_the_loop_variable_stays_loop_bounds(as_student):
+    report = _run("L_model_backward", lmb_loop_reads_next_cache, {}, as_student)
+    assert report.hints[0] == "loop_bounds" and "index_past_end" not in report.hints
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("cls, exercise, fn, helpers, step, hint", NEW_CLASSES, ids=_ids(NEW_CLASSES))
+def test_new_diagnoses_render_as_text_and_html(cls, exercise, fn, helpers, step, hint, lang, as_student):
+    """Does each report of classes 8–14 render as text and HTML in zh and en, showing its first
+    finding's sentence and carrying its hint id in the HTML?"""
+    from dnn_lab.render.html import render_html
+    from dnn_lab.render.text import render_text
+    report = run_checks(exercise, as_student(fn), lang=lang, timeout=5)
+    first = report.failures[0]
+    text = render_text(report, lang)
+    html = render_html(report, lang)
+    sentence = first.text.splitlines()[0].replace("`", "")
+    assert sentence[:25] in text.replace("`", "")
+    assert f'data-hint="{hint}"' in html and "render-failed" not in html
+    assert "{" not in first.text.replace("{{", "")
 
 
 # ==== 7. correct but redundant: extra calls whose results are right pass ============================

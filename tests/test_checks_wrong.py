@@ -795,7 +795,7 @@ WRONG = [
 
     ("linear_forward", lf_missing_bias, "Z", "wrong_value"),
     ("linear_forward", lf_transposed, "Z", "transposed"),
-    ("linear_forward", lf_elementwise, "Z", "exception"),
+    ("linear_forward", lf_elementwise, "Z", "elementwise_product"),
     ("linear_forward", lf_cache_without_b, "cache", "wrong_value"),
     ("linear_forward", lf_scalar_bias, "Z", "wrong_value"),
     ("linear_forward", lf_returns_dict, "Z", "wrong_type"),

@@ -1,6 +1,8 @@
 """Exercise 9 — ``L_model_backward(AL, Y, caches)`` → grads with exactly
 dA0..dA(L−1), dW1..dWL, db1..dbL.  Steps in backward order: dAL, layerL … layer1,
 keys; blames the first layer, from the output back, whose gradients diverge."""
+import re
+
 import numpy as np
 
 from .. import testcases as tc
@@ -91,6 +93,34 @@ def dAL_variants(ctx):
     return out
 
 
+def _cache_name(ctx, cache):
+    """What was handed on as a layer's cache, named for the student (``caches`` the whole list,
+    ``caches[1]``, ``caches[1][0]`` its linear part, ``caches[1][1]`` its Z), or None."""
+    caches = list(ctx.args[2])
+    if (isinstance(cache, (list, tuple)) and len(cache) == len(caches)
+            and all(_same_cache(c, k) for c, k in zip(cache, caches))):
+        return "caches"
+    for k, c in enumerate(caches):
+        if _same_cache(cache, c):
+            return f"caches[{k}]"
+    for k, ((A, W, b), Z) in enumerate(caches):
+        if isinstance(cache, (list, tuple)) and len(cache) == 3 and all(
+                close(x, y) for x, y in zip(cache, (A, W, b))):
+            return f"caches[{k}][0]"
+        if isinstance(cache, np.ndarray) and close(cache, Z):
+            return f"caches[{k}][1]"
+    return None
+
+
+def _activation_too(ctx, step, l, L, act):
+    """A layer that got the wrong input and also calls the other activation (the output
+    layer's line pasted into the loop): both findings, at the same step."""
+    want = "sigmoid" if l == L else "relu"
+    if act != want:
+        ctx.fail(step, "wrong_activation", "msg.layer_wrong_activation", layer=l, expected=want + "_backward",
+                 got=f"{act}_backward")
+
+
 def _dA_source(ctx, dA, L, l):
     """What a layer received instead of its dA, named for the student, or None."""
     candidates = [] if l == L else [("dAL", ctx.exp("dAL"))]
@@ -121,6 +151,7 @@ def check_calls(ctx, calls, L):
             got = _dA_source(ctx, dA, L, l)
             if got:
                 ctx.visit("dAL")
+                _activation_too(ctx, step, l, L, act)
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
                          expected="dAL")
             if close(dA, ctx.args[0]):
@@ -133,6 +164,7 @@ def check_calls(ctx, calls, L):
             got = _dA_source(ctx, dA, L, l)
             if isinstance(dA, (tuple, list)) and len(dA) == 3 and close(dA[0], ctx.exp(f"dA{l}")):
                 got = "(dA_prev, dW, db)"  # the whole result of the previous call, not unpacked
+            _activation_too(ctx, step, l, L, act)
             if got:
                 ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
                          expected=f"grads['dA{l}']")
@@ -140,14 +172,15 @@ def check_calls(ctx, calls, L):
                      expected=f"grads['dA{l}']")
         ctx.visit(step)
         if not _same_cache(cache, caches[l - 1]):
+            _activation_too(ctx, step, l, L, act)
             other = next((k for k, c in enumerate(caches) if _same_cache(cache, c)), None)
             if other is not None:
                 ctx.stop(step, "wrong_layer_input", "msg.wrong_layer_cache", layer=l, index=other, needed=l - 1)
-            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="cache", got=type_name(cache),
-                     expected=f"caches[{l - 1}]")
+            ctx.stop(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="cache",
+                     got=_cache_name(ctx, cache) or type_name(cache), expected=f"caches[{l - 1}]")
         want = "sigmoid" if l == L else "relu"
         if act != want:
-            ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want + "_backward",
+            ctx.stop(step, "wrong_activation", "msg.layer_wrong_activation", layer=l, expected=want + "_backward",
                      got=f"{act}_backward")
         if result is not None:
             if not (isinstance(result, (tuple, list)) and len(result) == 3):
@@ -194,12 +227,7 @@ def check(ctx):
             if find_misplaced(ctx, grads, L):
                 del ctx.findings[before:]
                 stop_if_misplaced(ctx, grads, L)
-            used = _activations_by_hand(ctx, L).get(l, set()) if not calls else set()
-            want = "sigmoid_backward" if l == L else "relu_backward"
-            if used and want not in used:
-                del ctx.findings[before:]
-                ctx.fail(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want,
-                         got=", ".join(sorted(used)))
+            by_hand_layer(ctx, L, l, before)
             return
     ctx.visit("keys")
     extra = set(grads) - want_keys
@@ -207,17 +235,42 @@ def check(ctx):
         ctx.fail("keys", "wrong_keys", "msg.wrong_keys", missing="—", extra=fmt_keys(extra))
 
 
-def _activations_by_hand(ctx, L):
-    """{layer: names of the activation backward helpers the student called on its Z}."""
+def _helper_calls_by_layer(ctx, L):
+    """{layer: [(helper name, dA)]}: the activation backward helpers the student called by
+    hand on that layer's Z (``sigmoid_backward(dAL, Z)`` in the loop, say)."""
     caches = list(ctx.args[2])
     out = {}
     for name in ("sigmoid_backward", "relu_backward"):
         for args, kwargs, _ in ctx.call.spied.get(name, []):
-            Z = args[1] if len(args) > 1 else kwargs.get("Z")
+            Z = args[1] if len(args) > 1 else kwargs.get("cache", kwargs.get("Z"))
+            dA = args[0] if args else kwargs.get("dA")
             for l in range(1, L + 1):
                 if close(Z, caches[l - 1][1]):
-                    out.setdefault(l, set()).add(name)
+                    out.setdefault(l, []).append((name, dA))
     return out
+
+
+def by_hand_layer(ctx, L, l, before):
+    """Layer ``l``'s gradients are wrong and it called an activation helper by hand: the other
+    activation, and the wrong dA handed to it (dAL inside the loop), replace the generic
+    findings recorded since ``before``."""
+    used = _helper_calls_by_layer(ctx, L).get(l, [])
+    if not used:
+        return
+    step = f"layer{l}"
+    want = "sigmoid_backward" if l == L else "relu_backward"
+    names = sorted({name for name, _ in used})
+    wrong_dA = [dA for _, dA in used if not close(dA, ctx.exp("dAL" if l == L else f"dA{l}"))]
+    if want in names and not wrong_dA:
+        return
+    del ctx.findings[before:]
+    if want not in names:
+        ctx.fail(step, "wrong_activation", "msg.layer_wrong_activation", layer=l, expected=want,
+                 got=", ".join(names))
+    if wrong_dA:
+        got = _dA_source(ctx, wrong_dA[0], L, l) or type_name(wrong_dA[0])
+        ctx.fail(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA", got=got,
+                 expected="dAL" if l == L else f"grads['dA{l}']")
 
 
 def check_dAL_by_hand(ctx, L):
@@ -312,11 +365,50 @@ def explain_error(ctx):
         check_calls(ctx, calls, L)
     else:
         check_dAL_by_hand(ctx, L)
+    _stop_if_helper_got_wrong_cache(ctx, calls, L)
+    _stop_if_caches_unpacked(ctx, calls, L)
     grads = local.get("grads")
     if isinstance(grads, dict):
         stop_if_misplaced(ctx, grads, L)
         _stop_if_not_stored(ctx, grads, calls, L)
         _check_partial(ctx, grads, L)
+
+
+def _stop_if_helper_got_wrong_cache(ctx, calls, L):
+    """An activation helper called by hand raised because it got the wrong cache (the whole
+    ``caches`` list, another layer's, the pair instead of its Z): that layer's input is wrong."""
+    raised = ctx.call.spy_raised
+    if not (raised and raised[0] in ("sigmoid_backward", "relu_backward")):
+        return
+    name, args, kwargs = raised
+    Z = args[1] if len(args) > 1 else kwargs.get("cache", kwargs.get("Z"))
+    dA = args[0] if args else kwargs.get("dA")
+    caches = list(ctx.args[2])
+    done = len(distinct_calls(calls)) + sum(len(ctx.call.spied.get(h, [])) for h in ("sigmoid_backward",
+                                                                                        "relu_backward"))
+    l = next((k for k in range(L, 0, -1) if close(dA, ctx.exp("dAL" if k == L else f"dA{k}"))),
+             max(L - done, 1))
+    if isinstance(Z, np.ndarray) and close(Z, caches[l - 1][1]):
+        return
+    for k in range(L, l, -1):
+        ctx.visit(f"layer{k}")
+    ctx.stop(f"layer{l}", "wrong_layer_input", "msg.layer_call_got_instead", layer=l, callee=name, what="cache",
+             got=_cache_name(ctx, Z) or type_name(Z), expected=f"caches[{l - 1}][1]")
+
+
+def _stop_if_caches_unpacked(ctx, calls, L):
+    """``linear_cache, activation_cache = caches``: the whole list unpacked where one layer's
+    cache was meant (it raises once the network has more than two layers)."""
+    error = ctx.call.error or {}
+    if not (error.get("type") == "ValueError" and "unpack" in str(error.get("message"))
+            and re.search(r"=\s*caches\s*$", str(error.get("code", ""))) and error.get("depth", 1) == 1):
+        return
+    l = max(L - len(distinct_calls(calls)) - sum(len(ctx.call.spied.get(h, [])) for h in ("sigmoid_backward",
+                                                                                           "relu_backward")), 1)
+    for k in range(L, l, -1):
+        ctx.visit(f"layer{k}")
+    ctx.stop(f"layer{l}", "wrong_layer_input", "msg.layer_got_instead", layer=l, what="cache", got="caches",
+             expected=f"caches[{l - 1}]")
 
 
 def _stop_if_not_stored(ctx, grads, calls, L):

@@ -116,7 +116,7 @@ def check_calls(ctx, calls, L):
                      expected=_A_name(l - 1))
         want = "sigmoid" if l == L else "relu"
         if act != want:
-            ctx.stop(step, "wrong_activation", "msg.wrong_activation", what=f"layer {l}", expected=want, got=act)
+            ctx.stop(step, "wrong_activation", "msg.layer_wrong_activation", layer=l, expected=want, got=act)
         if result is not None:
             out = result[0] if isinstance(result, (tuple, list)) and result else result
             if not ctx.array(step, "AL" if l == L else f"A{l}", out, f"A{l}"):
@@ -142,11 +142,33 @@ def check(ctx):
         check_layers_from_caches(ctx, AL, caches, L)
 
 
+def check_caches_structure(ctx, caches, L):
+    """caches must be a list (or tuple) of L cache pairs: a dict, a single cache (never appended,
+    or overwritten each layer), an empty list or the caches' parts concatenated side by side
+    (``caches = caches + cache``) are the wrong type, whatever the layers computed."""
+    if not isinstance(caches, (list, tuple)):
+        ctx.stop("caches", "wrong_type", "msg.caches_not_list", got=type_name(caches), expected="list")
+    if len(caches) == 0 and L:
+        ctx.stop("caches", "wrong_type", "msg.caches_empty", expected=L, got=0)
+    if is_cache_pair(caches):
+        layer = next((k for k in range(L, 0, -1) if _cache_matches_safe(ctx, caches, k)), L)
+        ctx.stop("caches", "wrong_type", "msg.caches_single", layer=layer, expected=f"list[{L}]",
+                 got="((A_prev, W, b), Z)")
+    if len(caches) != L and caches and not any(is_cache_pair(c) for c in caches):
+        ctx.stop("caches", "wrong_type", "msg.caches_flat", got=len(caches), expected=L)
+
+
+def _cache_matches_safe(ctx, cache, l):
+    try:
+        return _cache_matches(ctx, cache, l)
+    except (TypeError, ValueError):
+        return False
+
+
 def check_caches(ctx, caches, L):
     """The list of caches on its own (each layer's computation already passed)."""
     ctx.visit("caches")
-    if not isinstance(caches, (list, tuple)):
-        ctx.stop("caches", "wrong_type", "msg.wrong_type", what="caches", expected="list", got=type_name(caches))
+    check_caches_structure(ctx, caches, L)
     if len(caches) != L:
         ctx.stop("caches", "loop_bounds", "msg.loop_bounds", what="caches", expected=L, got=len(caches))
     for l, cache in enumerate(caches, start=1):
@@ -161,8 +183,7 @@ def _cache_matches(ctx, cache, l):
 
 
 def check_layers_from_caches(ctx, AL, caches, L):
-    if not isinstance(caches, (list, tuple)):
-        ctx.stop("caches", "wrong_type", "msg.wrong_type", what="caches", expected="list", got=type_name(caches))
+    check_caches_structure(ctx, caches, L)
     for l in range(1, L + 1):
         step = f"layer{l}"
         if l > len(caches):

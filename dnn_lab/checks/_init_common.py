@@ -11,6 +11,12 @@ def check_layers(ctx, L, *, count_missing_as_loop_bounds):
     expected_keys = param_keys(L)
     outside = sorted(k for k in params if _layer_index(k) is not None and not 1 <= _layer_index(k) <= L)
     if outside:
+        renumbered = _renumbered(ctx, params, L)
+        if renumbered:
+            # Every layer's values are right, under keys numbered from another start.
+            ctx.stop("W1", "wrong_keys", "msg.key_numbering", got=_quoted(renumbered),
+                     expected=_quoted(sorted(expected_keys, key=_order)),
+                     first_got=f"parameters[{renumbered[0]!r}]", first_expected="parameters['W1']")
         # W0 or W(L+1): the loop starts or ends one layer off (and every later draw shifts).
         n_got = len([k for k in params if str(k).startswith("W")])
         ctx.stop("W1", "loop_bounds", "msg.loop_bounds", what=f"parameters ({fmt_keys(outside)})", expected=L,
@@ -42,6 +48,32 @@ def check_layers(ctx, L, *, count_missing_as_loop_bounds):
     if extra:
         ctx.fail("keys", "wrong_keys", "msg.wrong_keys", missing=fmt_keys(expected_keys - set(params)),
                  extra=fmt_keys(extra))
+
+
+def _order(key):
+    return (_layer_index(key) or 0, str(key))
+
+
+def _quoted(keys):
+    return ", ".join(repr(k) for k in keys)
+
+
+def _renumbered(ctx, params, L):
+    """The keys, in layer order, when they are W/b numbered from another start than 1 (``'W' +
+    str(l - 1)``) and each holds the right layer's values; else None."""
+    if len(params) != 2 * L or any(_layer_index(k) is None for k in params):
+        return None
+    shift = min(_layer_index(k) for k in params) - 1
+    if not shift:
+        return None
+    keys = []
+    for l in range(1, L + 1):
+        for name in ("W", "b"):
+            key = f"{name}{l + shift}"
+            if key not in params or not close(params[key], ctx.exp(f"{name}{l}")):
+                return None
+            keys.append(key)
+    return keys
 
 
 def _layer_index(key):

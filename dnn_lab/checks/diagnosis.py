@@ -27,6 +27,13 @@ def fn_name(ctx):
 def specific_hint(ctx, error):
     """The hint an exception deserves beyond ``exception``, or None."""
     kind = error["type"]
+    code = error.get("code") or ""
+    if kind == "TypeError" and _ZEROS_CALL.search(code) and "data type" in str(error.get("message")):
+        return "zeros_shape_tuple"
+    if kind == "ValueError" and _elementwise_product(error):
+        return "elementwise_product"
+    if kind == "IndexError" and past_end(ctx, error):
+        return "index_past_end"
     if kind in ("NameError", "UnboundLocalError") and error.get("name"):
         if error.get("loop"):
             return "loop_variable_scope"
@@ -38,6 +45,105 @@ def specific_hint(ctx, error):
     if kind == "KeyError" and isinstance(error.get("key"), str):
         return "wrong_keys"
     return None
+
+
+def refine_hint(ctx, error, first_hint):
+    """The engine's first guess for an exception, made specific: a ``loop_bounds`` guess that
+    is really a key read with another layer numbering than it was written (``wrong_keys``) or
+    ``caches[L]`` (``index_past_end``); an ``exception`` that :func:`specific_hint` explains."""
+    if first_hint == "loop_bounds":
+        if error["type"] == "KeyError" and renumbered_key(ctx, error):
+            return "wrong_keys"
+        if error["type"] == "IndexError" and past_end(ctx, error):
+            return "index_past_end"
+        return first_hint
+    if first_hint == "exception":
+        return specific_hint(ctx, error) or "exception"
+    return first_hint
+
+
+# np.zeros(n, 1): the second argument is the dtype, so numpy cannot read 1 as a data type.
+_ZEROS_CALL = re.compile(r"\b(?:np\.|numpy\.)?(zeros|ones|empty)\s*\(")
+_BROADCAST = re.compile(r"shapes \((\d+),(\d+)\)\s*\((\d+),(\d+)\)")
+_STAR = re.compile(r"(?<![*])\*(?![*=])|\bmultiply\s*\(")
+
+
+def _elementwise_product(error):
+    """A broadcast error of ``*`` (or np.multiply) between two matrices whose shapes make a
+    matrix product: ``W * A`` where ``np.dot(W, A)`` was meant."""
+    if "could not be broadcast" not in str(error.get("message")) or not _STAR.search(error.get("code") or ""):
+        return False
+    found = _BROADCAST.search(str(error.get("message")))
+    if not found:
+        return False
+    a0, a1, b0, b1 = map(int, found.groups())
+    return a1 == b0 or b1 == a0
+
+
+def zeros_fix(code):
+    """``np.zeros((n_h, 1))`` for the student's ``np.zeros(n_h, 1)`` (their own arguments)."""
+    found = re.search(r"\b((?:np\.|numpy\.)?(?:zeros|ones|empty))\s*\(([^()]*)\)", code or "")
+    if found and "," in found.group(2) and "=" not in found.group(2):
+        return f"{found.group(1)}(({found.group(2).strip()}))"
+    return "np.zeros((n, 1))"
+
+
+_SUBSCRIPT = re.compile(r"\b([A-Za-z_]\w*)\s*\[\s*(len\(\s*[A-Za-z_]\w*\s*\)|[A-Z]\w*)\s*\]")
+
+
+def past_end(ctx, error):
+    """``caches[L]`` (or ``caches[len(caches)]``): the index is the length itself, one past
+    the last item — the fix is ``L - 1``.  ``(name, index text, length)`` or None.  An index
+    made of a loop variable (``caches[l + 1]``) is a loop's bounds, not this."""
+    if "out of range" not in str(error.get("message")):
+        return None
+    local = ctx.call.error_locals or {}
+    args = dict(zip(ctx.exercise.arg_names, ctx.args))
+    for name, index in _SUBSCRIPT.findall(error.get("code") or ""):
+        seq = args.get(name, local.get(name))
+        if not isinstance(seq, (list, tuple)):
+            continue
+        value = len(seq) if index.startswith("len") else local.get(index)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= len(seq):
+            return name, index, len(seq)
+    return None
+
+
+def _key_terms(code):
+    """``[(prefix, variable, offset)]`` of the dict keys built on ``code`` (``'W' + str(l - 1)``)."""
+    out = []
+    for pattern in _KEY_EXPR:
+        for _, prefix, var, sign, n in pattern.findall(code or ""):
+            out.append((prefix, var, (int(n) if sign == "+" else -int(n)) if sign else 0))
+    return out
+
+
+def renumbered_key(ctx, error):
+    """A KeyError on a W/b key (or dW/db) read with another numbering than the keys were
+    written with: ``grads['dW' + str(l)]`` on the line that writes ``parameters['W' + str(l + 1)]``,
+    or ``parameters['W' + str(l - 1)]`` reaching below layer 1 in a loop whose ``l`` is a layer
+    number.  The key to read instead (``'W1'``), or None.  (dA keys chain from one layer to the
+    next, ``dA{l + 1}`` read where ``dA{l}`` is written: their offsets are no such sign.)"""
+    key = error.get("key")
+    local = ctx.call.error_locals or {}
+    if not isinstance(key, str) or not _PARAM_KEY.match(key):
+        return None
+    known = {k for a in ctx.args if isinstance(a, dict) for k in a if isinstance(k, str)}
+    known |= {k for k in ctx.expected if isinstance(k, str) and _LAYER_KEY.match(k)}
+    terms = [t for t in _key_terms(error.get("code")) if _PARAM_KEY.match(f"{t[0]}1")]
+    for prefix, var, offset in terms:
+        value = local.get(var)
+        if not isinstance(value, int) or isinstance(value, bool) or f"{prefix}{value + offset}" != key:
+            continue
+        for other in sorted({o for _, v, o in terms if v == var and o != offset}):
+            if f"{prefix}{value + other}" in known:
+                return f"{prefix}{value + other}"
+        if offset and value + offset < 1 and f"{prefix}{value}" in known:
+            return f"{prefix}{value}"
+    return None
+
+
+_PARAM_KEY = re.compile(r"^d?[Wb]\d+$")
 
 
 def _notebook_variable(ctx, name):
@@ -80,7 +186,7 @@ def _step_in_code(code, steps, local=None):
 def report_error(ctx, steps, first_hint, stop_case):
     """Record an exception: its own finding, after any earlier cause the exercise finds."""
     ex, e = ctx.exercise, ctx.call.error
-    hint = first_hint if first_hint != "exception" else (specific_hint(ctx, e) or "exception")
+    hint = refine_hint(ctx, e, first_hint)
     ctx.error_hint = hint
     before = len(ctx.findings)
     if hint != "loop_bounds" and ex.explain_error:
@@ -122,7 +228,7 @@ def message(ctx, e, hint):
     at = {"where": where, "line": e["line"], "code": e["code"]}
     name = e.get("name")
     if hint == "wrong_keys" and e["type"] == "KeyError":
-        expected = expected_key(ctx, e["key"])
+        expected = renumbered_key(ctx, e) or expected_key(ctx, e["key"])
         if expected:
             return "msg.key_missing", {**at, "key": repr(e["key"]), "expected": repr(expected), "got": repr(e["key"])}
         return "msg.key_missing_plain", {**at, "key": repr(e["key"]), "missing": repr(e["key"])}
@@ -136,6 +242,15 @@ def message(ctx, e, hint):
         return "msg.loop_variable_scope", {**at, "name": name, "loop_line": e["loop"][0]}
     if hint == "partly_implemented":
         return partly_message(e, where)
+    if hint == "zeros_shape_tuple":
+        return "msg.zeros_shape_tuple", {**at, "fix": zeros_fix(e["code"])}
+    if hint == "elementwise_product":
+        found = _BROADCAST.search(str(e["message"]))
+        return "msg.elementwise_product", {**at, "shapes": "({}, {}) * ({}, {})".format(*found.groups())}
+    if hint == "index_past_end" and past_end(ctx, e):
+        seq, index, n = past_end(ctx, e)
+        return "msg.index_past_end", {**at, "seq": seq, "index": index, "n": n, "last": n - 1,
+                                      "fix": f"{seq}[{index} - 1]"}
     return plain_message(ctx, e)
 
 

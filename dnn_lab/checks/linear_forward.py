@@ -24,9 +24,22 @@ def steps(case):
 def check(ctx):
     Z, cache = ctx.sequence("Z", "(Z, cache)", ctx.value, 2)
     no_bias = (ctx.exp("Z_without_b"), "wrong_value", "msg.missing_bias", {})
-    ctx.array("Z", "Z", Z, "Z", variants=[no_bias])
+    ctx.array("Z", "Z", Z, "Z", variants=[no_bias] + elementwise_variants(ctx.args))
     ctx.visit("cache")
     check_linear_cache(ctx, "cache", cache, ctx.args)
+
+
+def elementwise_variants(args):
+    """``W * A + b`` (and ``A * W + b``) where the shapes allow it (square ones): the
+    element-wise product written for np.dot."""
+    A, W, b = args
+    out = []
+    for left, right in ((W, A), (A, W)):
+        try:
+            out.append((left * right + b, "elementwise_product", "msg.elementwise_value", {}))
+        except (TypeError, ValueError):
+            pass
+    return out
 
 
 def check_linear_cache(ctx, step, cache, inputs, what="cache"):

@@ -7,6 +7,7 @@ HINT_ORDER = (
     "not_implemented", "partly_implemented", "timeout", "uses_globals", "mutates_inputs",
     "transposed", "forgot_1_over_m", "extra_1_over_m", "missing_keepdims", "wrong_sum_axis",
     "sign_error", "missing_term", "cost_not_scalar", "wrong_activation", "wrong_init_scale",
+    "zeros_shape_tuple", "elementwise_product", "index_past_end",
     "wrong_layer_input", "loop_variable_scope", "undefined_name",
     "loop_bounds", "wrong_keys",
     "cost_not_decreasing", "wrong_cost_interval", "wrong_initializer", "wrong_return_structure",
