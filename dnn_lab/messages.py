@@ -7,6 +7,7 @@ A test fails when an id lacks a language or the two languages disagree on
 placeholders.
 """
 import os
+import re
 import string
 
 LANGS = ("zh", "en", "both")
@@ -18,40 +19,40 @@ MESSAGES = {
         "en": "The function is not implemented yet: it returned None or raised NotImplementedError. Write your code between `# YOUR CODE STARTS HERE` and `# YOUR CODE ENDS HERE` and make sure it ends with a return statement.",
     },
     "hint.exception": {
-        "zh": "函数运行时出错。请看错误类型和出错的那一行；最常见的原因是形状不匹配（np.dot 的两个函数参数）或变量名拼写错误。",
-        "en": "The function raised an error. Look at the error type and the line it points to; the usual causes are mismatched shapes (the two arguments of np.dot) or a misspelt name.",
+        "zh": "函数运行时出错：请看错误类型和出错的那一行。最常见的原因是 np.dot 两个参数的形状对不上，或变量名拼写错误。",
+        "en": "The function raised an error: look at the error type and the line it points to. The usual causes are mismatched shapes (the two arguments of np.dot) or a misspelt name.",
     },
     "hint.timeout": {
-        "zh": "函数在规定时间内没有返回，已被停止。检查循环的终止条件（例如 while 循环或 range 的函数参数）。",
-        "en": "The function did not return in time and was stopped. Check the loop conditions (a while loop, or the arguments of range).",
+        "zh": "函数在规定时间内没有返回，已被停止：检查循环的终止条件（例如 while 循环或 range 的参数）。",
+        "en": "The function did not return in time and was stopped: check the loop conditions (a while loop, or the arguments of range).",
     },
     "hint.wrong_type": {
-        "zh": "返回值的类型不对。对照函数说明里的返回结构：例如应返回元组 (Z, cache)、字典，或 numpy 数组。",
-        "en": "The returned value has the wrong type. Compare with the return structure in the docstring: a tuple (Z, cache), a dict, or a numpy array.",
+        "zh": "返回值的类型不对：对照函数说明里的返回结构，例如应返回元组 (Z, cache)、字典，或 numpy 数组。",
+        "en": "The returned value has the wrong type: compare it with the return structure in the docstring, such as a tuple (Z, cache), a dict, or a numpy array.",
     },
     "hint.wrong_shape": {
-        "zh": "形状不对。把每个量的形状写下来：W[l] 是 (n[l], n[l-1])，b[l] 是 (n[l], 1)，Z[l] 和 A[l] 是 (n[l], m)。",
-        "en": "The shape is wrong. Write down each shape: W[l] is (n[l], n[l-1]), b[l] is (n[l], 1), Z[l] and A[l] are (n[l], m).",
+        "zh": "形状不对：把每个量的形状写下来核对，W[l] 是 (n[l], n[l-1])，b[l] 是 (n[l], 1)，Z[l] 和 A[l] 是 (n[l], m)。",
+        "en": "The shape is wrong: write down each shape and compare, W[l] is (n[l], n[l-1]), b[l] is (n[l], 1), Z[l] and A[l] are (n[l], m).",
     },
     "hint.wrong_value": {
-        "zh": "形状正确，但数值不对。对照公式逐项检查，并确认用的是函数参数而不是其他变量。",
-        "en": "The shape is right but the values are not. Check the formula term by term, and make sure you use the function's arguments and nothing else.",
+        "zh": "形状正确，但数值不对：对照公式逐项检查，并确认用的是函数参数而不是其他变量。",
+        "en": "The shape is right but the values are not: check the formula term by term, and make sure you use the function's arguments and nothing else.",
     },
     "hint.transposed": {
-        "zh": "结果正好是期望值的转置。检查矩阵乘法的顺序或转置：例如 dW = (1/m) dZ · A_prevᵀ，而不是 A_prev · dZᵀ。",
-        "en": "The result is exactly the transpose of the expected one. Check the order of the matrix product or where the transpose goes: dW = (1/m) dZ · A_prevᵀ, not A_prev · dZᵀ.",
+        "zh": "调换矩阵乘法的顺序或转置的位置：例如 dW = (1/m) dZ · A_prevᵀ，而不是 A_prev · dZᵀ。你的结果正好是期望值的转置。",
+        "en": "Swap the order of the matrix product or move the transpose: dW = (1/m) dZ · A_prevᵀ, not A_prev · dZᵀ. Your result is exactly the transpose of the expected one.",
     },
     "hint.forgot_1_over_m": {
         "zh": "结果是期望值的 m 倍：忘了除以样本数 m，即 A_prev.shape[1]（或 dZ.shape[1]、Y.shape[1]）。",
         "en": "The result is m times the expected value: divide by the number of examples, m = A_prev.shape[1] (or dZ.shape[1], Y.shape[1]).",
     },
     "hint.wrong_sum_axis": {
-        "zh": "求和的轴不对。db 要对每个神经元把 m 个样本加起来，也就是沿 axis=1（按行）求和，并保留维度：np.sum(dZ, axis=1, keepdims=True)。",
-        "en": "The sum runs over the wrong axis. db adds up the m examples for each unit, i.e. along axis=1 (across each row), keeping the dimension: np.sum(dZ, axis=1, keepdims=True).",
+        "zh": "沿 axis=1（按行）求和，并保留维度：np.sum(dZ, axis=1, keepdims=True)。你的求和用错了轴；db 要对每个神经元把 m 个样本加起来。",
+        "en": "Sum along axis=1 (across each row) and keep the dimension: np.sum(dZ, axis=1, keepdims=True). Your sum runs over the wrong axis; db adds up the m examples for each unit.",
     },
     "hint.missing_keepdims": {
-        "zh": "求和后少了一个维度：得到 (n,) 而不是 (n, 1)。加上 keepdims=True，后面的广播和参数更新才会正确。",
-        "en": "The sum lost a dimension: (n,) instead of (n, 1). Add keepdims=True so that broadcasting and the parameter update work later.",
+        "zh": "求和时加上 keepdims=True，让结果保持 (n, 1) 而不是 (n,)。少了这个维度，后面的广播和参数更新就会出错。",
+        "en": "Add keepdims=True to the sum so the result stays (n, 1) instead of (n,). Without that dimension, broadcasting and the parameter update go wrong later.",
     },
     "hint.sign_error": {
         "zh": "结果与期望值只差一个负号。检查公式里的负号，例如 dAL = -(Y/AL - (1-Y)/(1-AL))、代价前的 -1/m，或更新时用减号 W - α·dW。",
@@ -66,44 +67,44 @@ MESSAGES = {
         "en": "The wrong activation is used: hidden layers use relu, the last layer uses sigmoid; going backward use the matching relu_backward / sigmoid_backward.",
     },
     "hint.loop_bounds": {
-        "zh": "层数不对：循环少做或多做了一层。L = len(parameters) // 2（或 len(layer_dims) - 1）；检查 range 的起点和终点。",
-        "en": "The number of layers is off: the loop runs one layer too few or too many. L = len(parameters) // 2 (or len(layer_dims) - 1); check the start and end of range.",
+        "zh": "层数不对：检查 range 的起点和终点，循环少做或多做了一层；L = len(parameters) // 2（或 len(layer_dims) - 1）。",
+        "en": "The number of layers is off: check the start and end of range, the loop runs one layer too few or too many; L = len(parameters) // 2 (or len(layer_dims) - 1).",
     },
     "hint.wrong_init_scale": {
-        "zh": "权重没有乘以 0.01。初始化应为 np.random.randn(n_h, n_x) * 0.01（randn 把各个维度作为单独的函数参数接收），让初始值足够小。",
-        "en": "The weights are not scaled by 0.01. Initialise with np.random.randn(n_h, n_x) * 0.01 (randn takes each dimension as a separate argument) so the starting values are small.",
+        "zh": "权重要乘以 0.01，让初始值足够小：练习 1 是 np.random.randn(n_h, n_x) * 0.01，练习 2 是 np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01（randn 把各个维度作为单独的参数接收）。",
+        "en": "Scale the weights by 0.01 so the starting values are small: np.random.randn(n_h, n_x) * 0.01 in Exercise 1, np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01 in Exercise 2 (randn takes each dimension as a separate argument).",
     },
     "hint.wrong_keys": {
-        "zh": "字典的键不对。键名要与说明完全一致，例如 'W1'、'b1'、'dA0'、'dW1'，可以写成 'W' + str(l) 或 f'W{{l}}'。",
-        "en": "The dict keys are wrong. Use exactly the names in the instructions, such as 'W1', 'b1', 'dA0', 'dW1' — 'W' + str(l) or f'W{{l}}' both work.",
+        "zh": "字典的键不对：键名要与说明完全一致，例如 'W1'、'b1'、'dA0'、'dW1'，可以写成 'W' + str(l) 或 f'W{{l}}'。",
+        "en": "The dict keys are wrong: use exactly the names in the instructions, such as 'W1', 'b1', 'dA0', 'dW1' — 'W' + str(l) or f'W{{l}}' both work.",
     },
     "hint.mutates_inputs": {
-        "zh": "函数原地修改了传入的函数参数。先拷贝再修改，例如 parameters = copy.deepcopy(params)，或写成 W = W - α·dW 而不是对原数组使用 -=。",
-        "en": "The function changed an argument in place. Copy before changing, e.g. parameters = copy.deepcopy(params), or write W = W - α·dW instead of -= on the caller's array.",
+        "zh": "函数原地修改了传入的参数：先拷贝再修改，例如 parameters = copy.deepcopy(params)，或写成 W = W - α·dW 而不是对原数组使用 -=。",
+        "en": "The function changed an argument in place: copy before changing, e.g. parameters = copy.deepcopy(params), or write W = W - α·dW instead of -= on the caller's array.",
     },
     "hint.uses_globals": {
-        "zh": "函数读取了笔记本里的全局变量，而不是自己的函数参数。在这里碰巧能运行，但评分时输入不同就会出错。只使用函数参数。",
-        "en": "The function reads a notebook variable instead of its own arguments. It happens to work here but fails in the grader, where the inputs differ. Use only the function's arguments.",
+        "zh": "只使用函数参数，不要读取笔记本里的全局变量：这里碰巧能运行，但评分时输入不同就会出错。",
+        "en": "Use only the function's arguments, not notebook variables: reading one happens to work here but fails in the grader, where the inputs differ.",
     },
     "hint.prints_output": {
         "zh": "（提醒）函数内部有 print 输出。检查仍然通过，但提交前请删除调试用的 print。",
         "en": "(Warning) The function prints output. The check still passes, but remove debugging prints before submitting.",
     },
     "hint.wrong_layer_input": {
-        "zh": "这一层自己的计算没错，但它收到的输入不对。第 l 层前向要用上一层的输出 A_prev = A[l-1]（第 1 层是 X），反向要用 grads['dA' + str(l)] 和 caches[l-1]。看看这一行传进去的是哪个变量。",
-        "en": "This layer computes correctly, but it was handed the wrong input. Going forward, layer l takes the previous layer's output A_prev = A[l-1] (X for layer 1); going backward it takes grads['dA' + str(l)] and caches[l-1]. Look at what this call passes in.",
+        "zh": "这一层自己的计算没错，但收到的输入不对：看看这一行传进去的是哪个变量。第 l 层（l 从 1 数）前向要用上一层的输出 A[l-1]（第 1 层是 X），反向要用 dA[l] 和 caches[l-1]。在反向的循环里（l 从 0 数）就是 grads[\"dA\" + str(l + 1)] 和 caches[l]；第 L 层用局部变量 dAL。",
+        "en": "This layer computes correctly but was handed the wrong input: look at what this call passes in. Counting layers from 1, layer l takes the previous layer's output A[l-1] going forward (X for layer 1), and dA[l] and caches[l-1] going backward. In the backward loop, whose l counts from 0, that is grads[\"dA\" + str(l + 1)] and caches[l]; layer L takes the local variable dAL.",
     },
     "hint.undefined_name": {
-        "zh": "用到了一个此处不存在的名字——多半是拼写错误、中途改了变量名，或调用了不存在的函数。用提示的名字，或在使用前先给它赋值。",
-        "en": "A name is used that does not exist at that point — usually a typo, a variable renamed halfway, or a helper that does not exist. Use the suggested name, or assign the variable before using it.",
+        "zh": "用到了一个此处不存在的名字：用提示的名字，或在使用前先给它赋值。多半是拼写错误、中途改了变量名，或调用了不存在的函数。",
+        "en": "A name is used that does not exist at that point: use the suggested name, or assign the variable before using it. Usually it is a typo, a variable renamed halfway, or a helper that does not exist.",
     },
     "hint.loop_variable_scope": {
         "zh": "循环变量（例如 l）在循环外被使用：循环开始前它还不存在；循环一次都不执行时（例如 L = 1）它永远不会被赋值。在循环外用 L 来写下标，例如 caches[L-1]、'W' + str(L)。",
         "en": "A loop variable (such as l) is used outside its loop: before the loop it does not exist yet, and when the loop runs zero times (L = 1, say) it is never set. Outside the loop, index with L: caches[L-1], 'W' + str(L).",
     },
     "hint.partly_implemented": {
-        "zh": "函数只完成了一部分：还有一个分支或代码块仍是模板（raise NotImplementedError 或 pass）。每一对 YOUR CODE STARTS HERE / ENDS HERE 之间都要写代码，sigmoid 与 relu 两个分支都要写。",
-        "en": "The function is only partly written: one branch or block is still the template (raise NotImplementedError or pass). Fill in every YOUR CODE STARTS HERE / ENDS HERE region — both the sigmoid and the relu branch.",
+        "zh": "把仍是模板的部分补上：每一对 YOUR CODE STARTS HERE / ENDS HERE 之间都要写代码。函数只完成了一部分，还有一个分支或代码块仍是模板（raise NotImplementedError 或 pass）。",
+        "en": "Fill in what is still the template: every YOUR CODE STARTS HERE / ENDS HERE region needs code. The function is only partly written; one branch or block is still the template (raise NotImplementedError or pass).",
     },
     "hint.missing_term": {
         "zh": "公式少了一项。交叉熵有两项：Y·log(AL) 和 (1−Y)·log(1−AL)；dAL 也有两项：Y/AL 和 (1−Y)/(1−AL)。两项都要写上。",
@@ -207,8 +208,8 @@ MESSAGES = {
         "en": "{what}: not updated (equal to the input).",
     },
     "msg.ignores_learning_rate": {
-        "zh": "{what}：没有使用函数参数 learning_rate（看起来用了固定的 {used}）。",
-        "en": "{what}: the learning_rate argument is not used (a fixed {used} seems to be used).",
+        "zh": "{what}：收到的学习率是固定的 {used}，而不是函数参数 learning_rate。",
+        "en": "{what}: received a fixed learning rate of {used} instead of the learning_rate argument.",
     },
     "msg.wrong_seed": {
         "zh": "{what}：数值不同——是否删掉或改动了 np.random.seed，或改变了调用 randn 的顺序？",
@@ -271,8 +272,8 @@ MESSAGES = {
         "en": "`{callee}` received {got} as its {what}, instead of {expected}.",
     },
     "msg.key_not_stored": {
-        "zh": "第 {layer} 层算出了 {what}，却没有把它存进 {expected}；下一层正是从那里读取它。",
-        "en": "Layer {layer} computed {what} but never stored it as {expected}, where the next layer reads it.",
+        "zh": "第 {layer} 层算出了 {what}，却没有把它存进 {expected}；反向传播接下来处理的那一层正是从那里读取它。",
+        "en": "Layer {layer} computed {what} but never stored it as {expected}, where the layer that backward propagation handles next reads it.",
     },
     "msg.key_missing_plain": {
         "zh": "`{where}` 第 {line} 行读取的键 {key} 在那时还不存在：\n    {code}",
@@ -369,16 +370,20 @@ MESSAGES = {
     },
     # ---- Part 2 (application): hints, failure lines, helpers' labels ------------
     "hint.cost_not_decreasing": {
-        "zh": "代价一直不变：很可能丢掉了 update_parameters 的返回值。它返回一个新字典：要把这个返回值重新赋给 parameters，下一次迭代才会用到新参数。",
-        "en": "The cost never moves: the result of update_parameters is probably discarded. It returns a new dict: assign that result back to parameters, or the next iteration keeps using the old ones.",
+        "zh": "把 update_parameters 的返回值重新赋给 parameters：它返回一个新字典，下一次迭代才会用到新参数。代价一直不变，很可能就是丢掉了这个返回值。",
+        "en": "Assign the result of update_parameters back to parameters: it returns a new dict, and without that the next iteration keeps using the old parameters. The cost never moves, so that result is probably discarded.",
     },
     "hint.wrong_cost_interval": {
         "zh": "costs 记录的次数不对。每 100 次迭代记录一次（i % 100 == 0），另外最后一次迭代（i == num_iterations - 1）也要记录。",
         "en": "The costs are recorded at the wrong iterations. Record one every 100 iterations (i % 100 == 0) and also the last one (i == num_iterations - 1).",
     },
+    "hint.ignores_learning_rate": {
+        "zh": "把本函数的参数 learning_rate 传给 update_parameters，不要写固定的学习率：调用方式是 update_parameters(parameters, grads, learning_rate)。",
+        "en": "Pass this function's learning_rate argument to update_parameters instead of a fixed learning rate: update_parameters(parameters, grads, learning_rate).",
+    },
     "hint.wrong_initializer": {
         "zh": "用错了初始化函数。两层模型用 initialize_parameters(n_x, n_h, n_y)；L 层模型用已提供的 initialize_parameters_deep_scaled(layers_dims)（种子 1，按 1/√n[l-1] 缩放），而不是第一部分 ×0.01 的 initialize_parameters_deep。",
-        "en": "The wrong initialiser is used. The two-layer model uses initialize_parameters(n_x, n_h, n_y); the L-layer model uses the provided initialize_parameters_deep_scaled(layers_dims) (seed 1, scaled by 1/√n[l-1]), not Part 1's ×0.01 initialize_parameters_deep.",
+        "en": "The wrong initializer is used. The two-layer model uses initialize_parameters(n_x, n_h, n_y); the L-layer model uses the provided initialize_parameters_deep_scaled(layers_dims) (seed 1, scaled by 1/√n[l-1]), not Part 1's ×0.01 initialize_parameters_deep.",
     },
     "hint.wrong_return_structure": {
         "zh": "返回结构不对。模型函数返回二元组 (parameters, costs)：先是参数字典，再是代价列表；predict 返回形状为 (1, m) 的预测数组。",
@@ -410,7 +415,7 @@ MESSAGES = {
     },
     "msg.costs_missing_final": {
         "zh": "costs 有 {got} 个元素，期望 {expected} 个：缺少最后一次迭代（第 {last} 次）的代价。",
-        "en": "costs has {got} entries, expected {expected}: the cost of the last iteration ({last}) is missing.",
+        "en": "len(costs) is {got}, expected {expected}: the cost of the last iteration ({last}) is missing.",
     },
     "msg.wrong_cost_count": {
         "zh": "costs：期望 {expected} 个元素（迭代 {iters}），得到 {got} 个。",
@@ -491,9 +496,9 @@ MESSAGES = {
     "ui.model": {"zh": "模型", "en": "model"},
     "ui.train_accuracy": {"zh": "训练集准确率", "en": "train accuracy"},
     "ui.test_accuracy": {"zh": "测试集准确率", "en": "test accuracy"},
-    "ui.examples_title": {"zh": "训练集中的例子", "en": "Training examples"},
+    "ui.examples_title": {"zh": "训练集中的样本", "en": "Training examples"},
     "ui.class_shirt": {"zh": "衬衫", "en": "shirt"},
-    "ui.class_not_shirt": {"zh": "非衬衫", "en": "not shirt"},
+    "ui.class_not_shirt": {"zh": "不是衬衫", "en": "not shirt"},
     "ui.image_original": {"zh": "原图", "en": "original"},
     "ui.image_model_input": {"zh": "模型的输入（28×28）", "en": "model input (28×28)"},
     "ui.own_image_result": {
@@ -512,7 +517,7 @@ MESSAGES = {
         "en": "✓ `{fn}`: all {n} test cases passed.",
     },
     "ui.failed_at": {
-        "zh": "✗ `{fn}`：在步骤 {step}（用例 {case}）失败。",
+        "zh": "✗ `{fn}`：在步骤“{step}”失败（{case}）。",
         "en": "✗ `{fn}`: failed at step {step} (case {case}).",
     },
     "ui.case": {"zh": "用例", "en": "case"},
@@ -552,7 +557,7 @@ MESSAGES = {
         "zh": "没有名为 `{name}` 的练习。可选的练习：{known}",
         "en": "There is no exercise called `{name}`. Known exercises: {known}",
     },
-    "ui.progress_failed": {"zh": "在步骤 {step} 失败", "en": "failed at step {step}"},
+    "ui.progress_failed": {"zh": "在步骤“{step}”失败", "en": "failed at step {step}"},
     "ui.progress_summary": {
         "zh": "已通过 {passed} / {total} 个练习",
         "en": "{passed} of {total} exercises passed",
@@ -568,7 +573,7 @@ MESSAGES = {
     "ui.status_missing": {"zh": "请先运行定义它的单元格", "en": "run the cell that defines it first"},
     "ui.status_cell_failed": {"zh": "单元格运行失败：{exc_type}", "en": "its cell failed: {exc_type}"},
     "ui.found_in": {
-        "zh": "出现在：{steps}；{n} 个用例（{cases}）",
+        "zh": "出现在：{steps}；共 {n} 个用例：{cases}",
         "en": "found in: {steps}; {n} case(s) ({cases})",
     },
     "ui.show_details": {"zh": "详情：每个用例", "en": "details: each case"},
@@ -797,7 +802,7 @@ MESSAGES = {
     'page.error.progress_too_large': {"zh": '进度文件太大。', "en": 'The progress file is too large.'},
     # ---- grading (dnn_lab.grading): verdicts written into the grade cells --------------
     "grading.passed": {"zh": "✓ {fn}：通过了全部公开与隐藏测试用例。", "en": "✓ {fn}: passed every public and hidden case."},
-    "grading.failed_public": {"zh": "✗ {fn}：公开检查未通过（与「检查 Check」按钮的结果相同）。",
+    "grading.failed_public": {"zh": "✗ {fn}：公开检查未通过（与“检查”按钮的结果相同）。",
                               "en": "✗ {fn}: the public checks fail (the same result as the Check button)."},
     "grading.failed_hidden": {"zh": "✗ {fn}：公开检查通过，但隐藏测试用例（其他形状与数值）未通过。",
                               "en": "✗ {fn}: the public checks pass, but the hidden cases (other shapes and values) fail."},
@@ -830,6 +835,117 @@ MESSAGES = {
 }
 
 
+# ---- display labels: ids stay data (JSON, data- attributes), people read these -------
+class Bi(tuple):
+    """A parameter value in both languages, ``Bi((zh, en))``: :func:`t` fills each
+    language's text with that language's value."""
+    __slots__ = ()
+
+    def pick(self, lang):
+        return self[0] if lang == "zh" else self[1]
+
+    def __str__(self):
+        return self[0] if self[0] == self[1] else f"{self[0]} / {self[1]}"
+
+
+def in_language(value, lang):
+    """``value`` as shown in ``lang``: a :class:`Bi` picks its language ("both": zh / en)."""
+    if isinstance(value, Bi):
+        return str(value) if lang == "both" else value.pick(lang)
+    return value
+
+
+def join_bi(values, lang=None):
+    """Several :class:`Bi` labels as one: '、' between Chinese ones, ', ' between English ones."""
+    values = [v if isinstance(v, Bi) else Bi((str(v), str(v))) for v in values]
+    return Bi(("、".join(v[0] for v in values), ", ".join(v[1] for v in values)))
+
+
+# Step ids that are words; the others (W1, dW, Z, cache, caches, costs, dAL, …) are the
+# code's own names and stay as they are.  layer<N> is 第 N 层 / layer N.
+STEP_LABELS = {
+    "inputs": "输入", "keys": "字典的键", "init": "初始化", "forward": "前向传播", "backward": "反向传播",
+    "cost": "代价", "update": "更新", "result": "返回值", "threshold": "阈值", "accuracy": "准确率",
+    "activation": "激活函数", "activation_backward": "激活函数的反向", "linear": "线性部分",
+}
+_LAYER_STEP = re.compile(r"^layer(\d+)$")
+_HIDDEN_CASE = re.compile(r"^hidden(\d+)$")
+
+
+def step_label(step):
+    """A step id as people read it: ``layer2`` → ``Bi(("第 2 层", "layer 2"))``."""
+    step = step or ""
+    m = _LAYER_STEP.match(step)
+    if m:
+        return Bi((f"第 {m.group(1)} 层", f"layer {m.group(1)}"))
+    return Bi((STEP_LABELS.get(step, step), step))
+
+
+def case_label(case, number=None):
+    """A case id as people read it: in Chinese by its number (``用例 2``, ``隐藏用例 1``),
+    in English its id (``reference``, ``hidden1``)."""
+    case = case or ""
+    m = _HIDDEN_CASE.match(case)
+    if m:
+        return Bi((f"隐藏用例 {m.group(1)}", case))
+    return Bi((f"用例 {number}" if number is not None else case, case))
+
+
+# A case's description (``Case.about``) is mostly code (shapes, argument values); these
+# are its words, and the separators between its parts.
+_ABOUT_ZH = [
+    (re.compile(r"\b(\d+) layers?: ?"), r"\1 层："),
+    (re.compile(r"\b(\d+) layers?\b"), r"\1 层"),
+    (re.compile(r"\bevery prediction right\b"), "全部预测正确"),
+    (re.compile(r"\bone probability = "), "其中一个概率为 "),
+]
+# What a failure line is about (the ``what`` parameter): code names, and these words.
+_WHAT_ZH = [
+    (re.compile(r"\blayer (\d+)\b"), r"第 \1 层"),
+    (re.compile(r"^initial parameters\b"), "初始的 parameters"),
+    (re.compile(r"\s*\(iteration (\d+)\)"), r"（第 \1 次迭代）"),
+    (re.compile(r" \(([^()]*)\)$"), r"（\1）"),
+]
+
+
+def _top_level_commas(text, sep):
+    """``text`` with each ', ' outside brackets replaced by ``sep``."""
+    out, depth = [], 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and text.startswith(", ", i):
+            out.append(sep)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def about_text(about):
+    """A case description in both languages: ``Bi((zh, en))``."""
+    zh = about or ""
+    for pattern, repl in _ABOUT_ZH:
+        zh = pattern.sub(repl, zh)
+    return Bi((_top_level_commas(zh, "，"), about or ""))
+
+
+def what_text(what, lang):
+    """The ``what`` of a failure line in ``lang`` (Chinese words for 'layer 2', …)."""
+    if lang != "zh" or not isinstance(what, str):
+        return what
+    for pattern, repl in _WHAT_ZH:
+        what = pattern.sub(repl, what)
+    return what
+
+
+def _in_language(params, lang):
+    return {k: what_text(v, lang) if k == "what" else in_language(v, lang) for k, v in params.items()}
+
+
 def _default_lang():
     lang = os.environ.get("DNN_LAB_LANG", "both")
     return lang if lang in LANGS else "both"
@@ -856,9 +972,9 @@ def t(message_id, lang=None, **params):
     lang = lang or get_language()
     entry = MESSAGES[message_id]
     if lang == "both":
-        zh, en = entry["zh"].format(**params), entry["en"].format(**params)
+        zh, en = (entry[x].format(**_in_language(params, x)) for x in ("zh", "en"))
         return zh if zh == en else f"{zh}\n{en}"
-    return entry[lang].format(**params)
+    return entry[lang].format(**_in_language(params, lang))
 
 
 def t_short(message_id, lang=None, **params):

@@ -31,9 +31,9 @@ CHECK_CALL = re.compile(r"""^(check\(\s*["'][A-Za-z_][A-Za-z0-9_]*["']\s*\))[ \t
 
 # The comment on a check cell's first line, per language.
 CHECK_COMMENT = {
-    "zh": "# 每次修改函数并重新运行它的单元格后，再点一次「检查」",
+    "zh": "# 每次修改函数并重新运行它的单元格后，再点一次“检查”",
     "en": "# after every change, re-run the function's cell and click Check again",
-    "both": "# 每次修改函数并重新运行它的单元格后，再点一次「检查」 / re-run the function's cell and click Check again",
+    "both": "# 每次修改函数并重新运行它的单元格后，再点一次“检查” / re-run the function's cell and click Check again",
 }
 
 

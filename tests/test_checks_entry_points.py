@@ -5,7 +5,7 @@ import pytest
 
 from dnn_lab import public_tests
 from dnn_lab.checks import ALL_EXERCISES, EXERCISES, run_checks
-from dnn_lab.messages import t
+from dnn_lab.messages import case_label, t
 from dnn_lab.render._model import first_sentence
 
 
@@ -49,7 +49,8 @@ def test_wrong_function_raises_assertion_error_naming_step_and_hint(lang):
     report = run_checks("linear_backward", lb_forgot_m, lang=lang)
     text = str(info.value)
     assert (report.failed_step, report.hints[0]) == ("dW", "forgot_1_over_m")
-    assert t("ui.failed_at", lang, fn="linear_backward", step="dW", case=report.failed_case) in text
+    case = case_label(report.failed_case, 1)  # the first case: 用例 1 in zh, its id in en
+    assert t("ui.failed_at", lang, fn="linear_backward", step="dW", case=case) in text
     assert first_sentence(t("hint.forgot_1_over_m", lang), lang) in text
     assert report.failures[0].text in text
     assert isinstance(info.value, public_tests.CheckFailed)

@@ -64,8 +64,8 @@ def test_text_has_verdict_findings_and_warnings_without_ids(reports, kind, lang)
     for piece in expected_texts(report, lang, lambda s: s):
         assert piece in text
     if kind == "fail":
-        for case in report.cases:
-            assert case.case in text
+        for i, case in enumerate(report.cases, 1):  # zh: cases by number, en: by id
+            assert (f"用例 {i}" in text) == (lang != "en") and (case.case in text) == (lang != "zh")
         assert report.failed_step in text
     for hint in report.hints:
         assert hint not in text  # ids are data, not text
@@ -115,7 +115,7 @@ def test_both_mode_shows_each_sentence_once_with_english_smaller(reports):
     smaller line), never the two joined twice?"""
     report = reports["fail"]
     page = render_html(report, "both")
-    zh = t("ui.failed_at", "zh", fn=report.exercise, step="dW", case=report.failed_case)
+    zh = t("ui.failed_at", "zh", fn=report.exercise, step="dW", case="用例 1")
     en = t("ui.failed_at", "en", fn=report.exercise, step="dW", case=report.failed_case)
     head = page.split('class="dnn-lab-headline"', 1)[1].split("</div></div>", 1)[0]
     assert html_text(zh) in re.sub(r"</?code>", "", head) and html_text(en) in re.sub(r"</?code>", "", head)

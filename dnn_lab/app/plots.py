@@ -67,6 +67,16 @@ def _label(message_id, lang):
     return t_short(message_id, lang or get_language())
 
 
+def _colon(lang):
+    """The separator after a label: full-width after Chinese (zh), ': ' otherwise."""
+    return "：" if (lang or get_language()) == "zh" else ": "
+
+
+def _paren(text, lang):
+    """`` (text)``, or ``（text）`` in zh."""
+    return f"（{text}）" if (lang or get_language()) == "zh" else f"  ({text})"
+
+
 def class_label(classes, label, lang=None):
     """``classes[label]`` as text, with the Chinese name for the two known classes."""
     raw = classes[int(label)]
@@ -127,7 +137,7 @@ def plot_costs(costs, learning_rate=None, num_iterations=None, ax=None, lang=Non
         ax.set_ylabel(_label("ui.cost", lang))
         heading = title or _label("ui.cost_curve", lang)
         if learning_rate is not None:
-            heading += f" ({_label('ui.learning_rate', lang)} = {learning_rate:g})"
+            heading += _paren(f"{_label('ui.learning_rate', lang)} = {learning_rate:g}", lang).replace("  (", " (")
         ax.set_title(heading)
         ax.grid(True, alpha=0.3)
         if any(label is not None for label in curves):
@@ -157,8 +167,8 @@ def show_mislabeled(classes, X, y, p, max_images=15, ncols=5, lang=None):
             axes[0].text(0.5, 0.5, _label("ui.no_mislabeled", lang), ha="center", va="center")
         for ax, k in zip(axes, shown):
             ax.imshow(images[k], cmap="gray", vmin=0, vmax=images[k].max() or 1)
-            ax.set_title(f"{_label('ui.true_label', lang)}: {class_label(classes, y[k], lang)}\n"
-                         f"{_label('ui.predicted_label', lang)}: {class_label(classes, p[k], lang)}",
+            ax.set_title(f"{_label('ui.true_label', lang)}{_colon(lang)}{class_label(classes, y[k], lang)}\n"
+                         f"{_label('ui.predicted_label', lang)}{_colon(lang)}{class_label(classes, p[k], lang)}",
                          fontsize=7.5, color="#b00020")
         fig.suptitle(t_short("ui.mislabeled_title", lang or get_language(), n=len(wrong), m=len(y)), fontsize=11)
     return fig
@@ -178,8 +188,8 @@ def show_own_image(original, preview, probability, classes, lang=None):
         right.set_title(_label("ui.image_model_input", lang), fontsize=9)
         for ax in (left, right):
             ax.axis("off")
-        fig.suptitle(f"{_label('ui.predicted_label', lang)}: {class_label(classes, label, lang)}"
-                     f"  (p = {float(probability):.3f})", fontsize=11)
+        fig.suptitle(f"{_label('ui.predicted_label', lang)}{_colon(lang)}{class_label(classes, label, lang)}"
+                     + _paren(f"p = {float(probability):.3f}", lang), fontsize=11)
     return fig
 
 

@@ -75,7 +75,8 @@ class TrainingProgress:
 
     def line(self, i, cost):
         lang = self._lang()
-        return f"{t_short('ui.iteration', lang)} {i:>{len(str(max(self.n - 1, 0)))}}: {t_short('ui.cost', lang)} {float(cost):.6f}"
+        sep = "：" if lang == "zh" else ": "  # full-width after Chinese
+        return f"{t_short('ui.iteration', lang)} {i:>{len(str(max(self.n - 1, 0)))}}{sep}{t_short('ui.cost', lang)} {float(cost):.6f}"
 
     def _print(self, text):
         self.lines.append(text)

@@ -20,7 +20,7 @@ def _random(seed, dims, m):
 
 
 CASES = (
-    Case("reference", tc.L_model_backward_test_case, "AL(1,2), 2 layers: A1(4,2) W1(3,4) W2(1,3)",
+    Case("reference", tc.L_model_backward_test_case, "AL(1,2), 2 layers: A0(4,2) W1(3,4) W2(1,3)",
          {"layer_dims": [4, 3, 1], "m": 2}),
     Case("one_layer", _random(71, [3, 1], 4), "AL(1,4), layer_dims [3, 1]", {"layer_dims": [3, 1], "m": 4}),
     Case("three_layers", _random(72, [4, 3, 2, 1], 3), "AL(1,3), layer_dims [4, 3, 2, 1]",

@@ -10,7 +10,7 @@ HINT_ORDER = (
     "zeros_shape_tuple", "elementwise_product", "index_past_end",
     "wrong_layer_input", "loop_variable_scope", "undefined_name",
     "loop_bounds", "wrong_keys",
-    "cost_not_decreasing", "wrong_cost_interval", "wrong_initializer", "wrong_return_structure",
+    "cost_not_decreasing", "ignores_learning_rate", "wrong_cost_interval", "wrong_initializer", "wrong_return_structure",
     "wrong_threshold", "accuracy_not_mean",
     "exception", "wrong_type", "wrong_shape",
     "wrong_value", "prints_output",

@@ -245,7 +245,7 @@ def check_update_calls(ctx):
     ctx.visit("update")
     used = _arg(updates[0], 2, "learning_rate")
     if used is not None and not close(used, lr):
-        ctx.fail("update", "wrong_value", "msg.ignores_learning_rate", what="update_parameters", used=used)
+        ctx.fail("update", "ignores_learning_rate", "msg.ignores_learning_rate", what="update_parameters", used=used)
         return False
     if len(updates) != n:
         ctx.fail("update", "loop_bounds", "msg.wrong_iteration_count", what="update_parameters",

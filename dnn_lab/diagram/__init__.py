@@ -64,7 +64,8 @@ def failure_note(finding, lang, fn=None):
         except (KeyError, IndexError, ValueError):
             text = (finding.text or finding.hint).splitlines()[0]
         text = _short(text.replace("`", ""), 90)
-    return f"{finding.step}: {text}"
+    from ..messages import in_language, step_label
+    return f"{in_language(step_label(finding.step), lang)}{'：' if lang == 'zh' else ': '}{text}"
 
 
 def report_notes(report, lang=None):

@@ -257,10 +257,17 @@ def _gap(*labels, least=0.5):
     return max([least] + [text_width(t, SMALL_PT) + 0.24 for t in labels if t])
 
 
+def _named(fn, lang):
+    """`` (fn)`` after a figure title; full-width parentheses after a Chinese one."""
+    return f"（{fn}）" if lang == "zh" else f"   ({fn})"
+
+
 def _title(name, dims, extra=""):
     parts = [name]
     if dims.layer_dims is not None and name not in ("compute_cost",):
-        parts.append(f"layer_dims {dims.layer_dims}")
+        # Part 2's models take the argument layers_dims (Part 1: layer_dims)
+        key = "layers_dims" if name in ("two_layer_model", "L_layer_model") else "layer_dims"
+        parts.append(f"{key} {dims.layer_dims}")
     if dims.m is not None:
         parts.append(f"m = {dims.m}")
     if extra:
@@ -444,7 +451,7 @@ def _linear_backward(dims, lang, symbolic=False):
     b.edge(dz, op, dz_shape, side="on")
     b.edge(cache, op, "" if symbolic else f"A_prev {dims.act(0)}, W {dims.W(1, 0)}", side="on")
     if symbolic:
-        title = b.tr("线性部分的反向传播", "Backward step of the linear part") + "   (linear_backward)"
+        title = b.tr("线性部分的反向传播", "Backward step of the linear part") + _named("linear_backward", lang)
         return b.graph(title)
     return b.graph(_title("linear_backward", dims), note_band=True)
 
@@ -524,7 +531,7 @@ def _l_model_backward(dims, lang, symbolic=False):
             b.node(layer_id(l), layer_label(l), "op", x_of[l], y, w=widths[layers.index(l) + 1], checkable=check)
     x0, x1 = xs[1] - widths[1] / 2, xs[-2] + widths[-2] / 2
     if symbolic:
-        keys = "grads = {dA0 … dA[L-1], dW1 … dW[L], db1 … db[L]}"
+        keys = "grads = {dA0 … dA(L-1), dW1 … dWL, db1 … dbL}"
     elif dims.L > 1:
         keys = f"grads = {{dA0 … dA{dims.L - 1}, dW1 … dW{dims.L}, db1 … db{dims.L}}}"
     else:
@@ -547,7 +554,7 @@ def _l_model_backward(dims, lang, symbolic=False):
         b.edge(f"_cache{l}", layer_id(l), style="dashed")
         b.edge(layer_id(l), keys_id, grad_label(l), name=f"{key('dW', l)}, {key('db', l)}", side="on")
     if symbolic:
-        title = b.tr("整个网络的反向传播", "Backward pass through the whole network") + "   (L_model_backward)"
+        title = b.tr("整个网络的反向传播", "Backward pass through the whole network") + _named("L_model_backward", lang)
         return b.graph(title)
     return b.graph(_title("L_model_backward", dims), note_band=True)
 
@@ -718,7 +725,8 @@ def outline_graph(lang="both"):
     b.node("b1", b1_label, "op", xs[1], yb, w=w1)
     b.node("b2", b2_label, "op", xs[2], yb, w=w2)
     b.node("dAL", "dAL", "data", xs[3], yb, w=0.62)
-    upd = b.tr("更新参数", "update") + ":  W[l] ← W[l] − α·dW[l],   b[l] ← b[l] − α·db[l]"
+    upd = (b.tr("更新参数", "update", " / ") + ("：" if lang == "zh" else ":  ")
+           + "W[l] ← W[l] − α·dW[l],   b[l] ← b[l] − α·db[l]")
     b.node("update", upd, "dict", (xs[1] + xs[2]) / 2, -0.2, w=max(xs[2] + w2 / 2 - xs[1] + w1 / 2, box(upd)[0]))
     fw = b.tr("前向", "Forward", "\n") + " →"
     bw = "← " + b.tr("反向", "Backward", "\n")
@@ -751,7 +759,7 @@ def l_layer_architecture_graph(lang="both"):
         ("in", 3, b.tr("输入层", "input layer", sep), "X = A[0]\n" + d.act(0)),
         ("h1", 4, b.tr("隐藏层 1", "hidden layer 1", sep), "A[1]\n" + d.act(1)),
         ("dots", 0, "", ""),
-        ("hL", 4, b.tr("隐藏层 L-1", "hidden layer L-1", sep), "A[L-1]\n" + d.act("L-1")),
+        ("hL", 4, b.tr("隐藏层 L−1", "hidden layer L−1", sep), "A[L-1]\n" + d.act("L-1")),
         ("out", 1, b.tr("输出层 L", "output layer L", sep), "A[L] = ŷ\n" + d.shape(1, "m")),
     ]
     ops = ["W[1], b[1]\nLINEAR→RELU", "", "", "W[L], b[L]\nLINEAR→SIGMOID"]

@@ -13,7 +13,7 @@ A text is a tuple of lines: one per language, ``("zh",)``, ``("en",)`` or in
 import re
 from dataclasses import dataclass
 
-from ..messages import LANGS, get_language, t
+from ..messages import LANGS, about_text, case_label, get_language, in_language, join_bi, step_label, t
 
 MARK = {"passed": "✓", "failed": "✗", "not_reached": "·", "not_implemented": "○"}
 
@@ -74,7 +74,7 @@ def labelled(label_id, lang, parts):
 _ARRAY = re.compile(r"^ndarray\(([^)]*)\)\s*\[(.*)\]$", re.S)
 
 
-def pretty(summary):
+def pretty(summary, lang="en"):
     """A summary from the checks as a reader wants it: ``ndarray() [0.27978]`` → ``0.27978``,
     ``ndarray(3, 1) [ -0.1  0.2]`` → ``shape (3, 1): [-0.1 0.2]``."""
     if not summary:
@@ -86,7 +86,8 @@ def pretty(summary):
     if shape == "":
         return values
     shape = f"({shape},)" if "," not in shape else f"({shape})"
-    return f"shape {shape}: [{values}]"
+    word, sep = {"zh": ("形状", "："), "en": ("shape", ": ")}.get(lang, ("形状 / shape", ": "))
+    return f"{word} {shape}{sep}[{values}]"
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ class Row:
     expected: str
     got: str
     text: tuple
+    case_text: str = ""    # the case and step as people read them (ids stay in case / step)
+    step_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,22 @@ def state_of(report):
     return "failed"
 
 
+def case_labels(report):
+    """{case id: its label} (Chinese: 用例 1, 用例 2, … in the report's order)."""
+    return {c.case: case_label(c.case, i) for i, c in enumerate(report.cases, 1)}
+
+
 def _row(report, case, lang):
+    return _labelled_row(_plain_row(report, case, lang), case_labels(report).get(case.case, case_label(case.case)), lang)
+
+
+def _labelled_row(row, label, lang):
+    from dataclasses import replace
+    return replace(row, about=in_language(about_text(row.about), lang), case_text=in_language(label, lang),
+                   step_text=in_language(step_label(row.step), lang) if row.step else "")
+
+
+def _plain_row(report, case, lang):
     failures = [f for f in case.findings if not f.warning]
     if case.passed:
         return Row(case.case, case.about, "passed", "", "", "", ())
@@ -168,7 +186,7 @@ def _row(report, case, lang):
         return Row(case.case, case.about, "not_reached", "", "", "", texts("ui.not_reached", lang))
     first = failures[0]
     text = tuple(line for f in failures[:3] for line in finding_text(report, f, lang))
-    return Row(case.case, case.about, "failed", first.step or "", pretty(first.expected), pretty(first.got), text)
+    return Row(case.case, case.about, "failed", first.step or "", pretty(first.expected, lang), pretty(first.got, lang), text)
 
 
 def group_findings(report, lang):
@@ -187,7 +205,9 @@ def group_findings(report, lang):
         cases = tuple(dict.fromkeys(f.case for f in fs))
         where = ()
         if len(steps) > 1 or len(cases) > 1:
-            where = texts("ui.found_in", lang, steps=", ".join(steps), cases=", ".join(cases), n=len(cases))
+            labels = case_labels(report)
+            where = texts("ui.found_in", lang, steps=join_bi(step_label(s) for s in steps),
+                          cases=join_bi(labels.get(c, case_label(c)) for c in cases), n=len(cases))
         groups.append(Group(key[0], key[1], steps, cases, finding_text(report, fs[0], lang), where))
     return tuple(groups)
 
@@ -204,7 +224,8 @@ def build(report, lang=None):
     elif cell_failed(report):
         verdict = texts("ui.cell_failed", lang, fn=report.exercise, exc_type=report.failures[0].params["exc_type"])
     else:
-        verdict = texts("ui.failed_at", lang, fn=report.exercise, step=report.failed_step, case=report.failed_case)
+        verdict = texts("ui.failed_at", lang, fn=report.exercise, step=step_label(report.failed_step),
+                        case=case_labels(report).get(report.failed_case, case_label(report.failed_case)))
     hint = ()
     if state != "passed" and report.hints and not cell_failed(report):
         hint = hint_sentence(report.hints[0], lang)

@@ -49,8 +49,9 @@ def _table(view):
         body.append(
             f'<tr data-case="{esc(r.case)}" data-state="{r.state}">'
             f'<td style="{_CELL};color:{color};font-weight:bold">{MARK[r.state]}</td>'
-            f'<td style="{_CELL}"><b>{esc(r.case)}</b><br><span style="{_MONO};color:#57606a">{esc(r.about)}</span></td>'
-            f'<td style="{_CELL};{_MONO};white-space:nowrap">{esc(r.step)}</td>'
+            f'<td style="{_CELL}"><b>{esc(r.case_text or r.case)}</b><br>'
+            f'<span style="{_MONO};color:#57606a">{esc(r.about)}</span></td>'
+            f'<td data-step="{esc(r.step)}" style="{_CELL};white-space:nowrap">{esc(r.step_text or r.step)}</td>'
             f'<td style="{_CELL};{_MONO}">{esc(r.expected)}</td>'
             f'<td style="{_CELL};{_MONO}">{esc(r.got)}</td>'
             f'<td style="{_CELL}">{lines(r.text)}</td></tr>')

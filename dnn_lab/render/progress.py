@@ -5,7 +5,7 @@
 """
 from datetime import datetime
 
-from ..messages import get_language, t_short
+from ..messages import get_language, step_label, t_short
 from .html import esc
 
 COLORS = {"passed": "#1a7f37", "failed": "#cf222e", "not_checked": "#6e7781"}
@@ -17,7 +17,7 @@ def state_text(state, step, lang):
     if state == "passed":
         return t_short("ui.passed", lang)
     if state == "failed":
-        return t_short("ui.progress_failed", lang, step=step or "?")
+        return t_short("ui.progress_failed", lang, step=step_label(step) if step else "?")
     return t_short("ui.not_checked_yet", lang)
 
 

@@ -1,8 +1,15 @@
 """A report as plain text (``str(report)``, ``text/plain`` of the widget output,
 ``dnn-lab check``): the headline, one line per distinct problem, warnings, then
 the per-case details.  No internal ids in the text."""
+import unicodedata
+
 from ..messages import t_short
 from ._model import MARK, build, fallback_lines, labelled, resolve_lang
+
+
+def _width(text):
+    """Columns ``text`` takes in a terminal (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _block(parts, prefix):
@@ -45,17 +52,19 @@ def _render_text(report, lang, version, details):
     for text in view.warnings:
         lines += _block(labelled("ui.warning", lang, text), "  ")
     if details and not view.passed:
-        lines += ["", t_short("ui.show_details", lang) + ":"]
-        width = max(len(r.case) for r in view.rows) if view.rows else 0
+        sep = "：" if lang == "zh" else ": "  # full-width after Chinese
+        lines += ["", t_short("ui.show_details", lang) + ("" if lang == "zh" else ":")]
+        width = max(_width(r.case_text or r.case) for r in view.rows) if view.rows else 0
         for r in view.rows:
-            head = f"  {MARK[r.state]} {r.case.ljust(width)}  {r.about}"
+            case = r.case_text or r.case
+            head = f"  {MARK[r.state]} {case}{' ' * (width - _width(case))}  {r.about}"
             if r.step:
-                head += f"  [{t_short('ui.step', lang)}: {r.step}]"
+                head += f"  [{t_short('ui.step', lang)}{sep}{r.step_text or r.step}]"
             lines.append(head)
             if r.expected:
-                lines.append(f"      {t_short('ui.expected', lang)}: {r.expected}")
+                lines.append(f"      {t_short('ui.expected', lang)}{sep}{r.expected}")
             if r.got:
-                lines.append(f"      {t_short('ui.got', lang)}: {r.got}")
+                lines.append(f"      {t_short('ui.got', lang)}{sep}{r.got}")
             if r.text and r.state == "failed":
                 lines += _block(r.text, "      ")
         for _hint, text in view.hints:
