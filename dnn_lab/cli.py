@@ -3,6 +3,8 @@
     dnn-lab lab [DIR] [--lang zh|en|both] [--no-browser] [--port N]   start the lab
     dnn-lab check NOTEBOOK [--exercise NAME] [--lang ...]              run the checks on a notebook
     dnn-lab course init DIR [--lang zh|en|both]                        an nbgrader course
+    dnn-lab course hub-config [OUT] --course-id ID --instructor NAME --students A,B [--apply]
+                                                                       the course on a JupyterHub
     dnn-lab autograde ASSIGNMENT [--jobs N] [--shard K/N] [--db URL]    nbgrader autograde, in parallel
     dnn-lab figures DIR                                                the notebook figures
     dnn-lab dev expected | student-notebooks | all                     maintainer commands
@@ -35,6 +37,28 @@ def _course_init(args, rest):
     print(t_short("cli.course.next", lang))
     for line in course_next_steps(args.dir, result["assignments"], lang):
         print(f"  {line}")
+    return 0
+
+
+def _hub_config(args, rest):
+    from .hub import HubConfigError, apply_setup, read_students, write_hub_config
+    out = args.out or f"/etc/dnn-lab/{args.course_id}"
+    try:
+        students = [s.strip() for s in (args.students or "").split(",") if s.strip()]
+        if args.students_file:
+            students += read_students(args.students_file)
+        written = write_hub_config(out, args.course_id, args.instructor, students, exchange=args.exchange,
+                                   course_dir=args.course_dir, bind_url=args.bind_url)
+        for path in written:
+            print(f"wrote / 已写入 {path}")
+        if args.apply:
+            for line in apply_setup(out, args.course_id, args.instructor, students, exchange=args.exchange,
+                                    course_dir=args.course_dir, lang=args.lang):
+                print(f"set up / 已设置 {line}")
+    except HubConfigError as exc:
+        print(f"dnn-lab: hub-config refused / 已拒绝: {exc.code}: {exc.detail}", file=sys.stderr)
+        return 2
+    print(f"start the hub (as root) / 以 root 启动: jupyterhub -f {shlex.quote(str(out))}/jupyterhub_config.py")
     return 0
 
 
@@ -92,6 +116,20 @@ def build_parser():
     init.add_argument("dir")
     init.add_argument("--lang", choices=["zh", "en", "both"], default="both")
     init.set_defaults(func=_course_init)
+    hub = csub.add_parser("hub-config", help="JupyterHub configuration of one course (one machine); "
+                                             "--apply (root) creates the exchange and the course directory")
+    hub.add_argument("out", nargs="?", help="folder for the configuration (default /etc/dnn-lab/COURSE_ID)")
+    hub.add_argument("--course-id", required=True)
+    hub.add_argument("--instructor", required=True, help="the instructor's login")
+    hub.add_argument("--students", default="", help="logins, comma-separated")
+    hub.add_argument("--students-file", help="a file of logins, one a line")
+    hub.add_argument("--exchange", default="/srv/nbgrader/exchange")
+    hub.add_argument("--course-dir", help="default: ~INSTRUCTOR/course")
+    hub.add_argument("--bind-url", default="http://:8000", help="the hub's public URL (default http://:8000)")
+    hub.add_argument("--lang", choices=["zh", "en", "both"], default="both", help="the course's language (--apply)")
+    hub.add_argument("--apply", action="store_true",
+                     help="(root) create the exchange root, the course directory, private homes")
+    hub.set_defaults(func=_hub_config)
     fig = sub.add_parser("figures", help="draw the notebook figures into DIR")
     fig.add_argument("dir")
     fig.set_defaults(func=_figures)
