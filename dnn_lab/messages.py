@@ -364,6 +364,14 @@ MESSAGES = {
         "zh": "第 {layer} 层：应当使用 {expected}，但看起来用了 {got}。",
         "en": "Layer {layer}: expected {expected}, but {got} seems to have been used.",
     },
+    "msg.key_numbering_line": {
+        "zh": "这一行的键要用同一个层号：`{where}` 第 {line} 行把 {keys} 放在一起用了：\n    {code}",
+        "en": "Number every key of this line with the same layer: `{where}` line {line} combines {keys}:\n    {code}",
+    },
+    "msg.key_read_before_written": {
+        "zh": "这里要读取 {expected}，也就是后一层的 dA：`{where}` 第 {line} 行读取的 {key} 要等这一层算完才会存进去：\n    {code}",
+        "en": "Read {expected} here, the dA of the layer after this one: `{where}` line {line} reads {key}, which is stored only once this layer is computed:\n    {code}",
+    },
     "msg.layer_call_got_instead": {
         "zh": "第 {layer} 层：`{callee}` 的函数参数 {what} 收到的是 {got}，应当是 {expected}。",
         "en": "Layer {layer}: `{callee}` received {got} as its {what}, instead of {expected}.",

@@ -1010,6 +1010,29 @@ def up_reads_grads_at_l(params, grads, learning_rate):
     return parameters
 
 
+def up_reads_grads_one_layer_up(params, grads, learning_rate):
+    # W1 updated with dW2: the shapes disagree and the subtraction raises.
+    parameters = copy.deepcopy(params)
+    L = len(parameters) // 2
+    for l in range(1, L + 1):
+        parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l + 1)]
+        parameters["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l + 1)]
+    return parameters
+
+
+def lmb_loop_reads_own_dA(AL, Y, caches):
+    # The loop reads dA{l}, the slot it is computing, instead of dA{l + 1}.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l)], caches[l], "relu")
+    return grads
+
+
 # ---- 12. np.zeros(n, 1): the shape as separate arguments ------------------------------------------
 
 def init_zeros_two_args(n_x, n_h, n_y):
@@ -1224,6 +1247,8 @@ DIAGNOSED = [
     (11, "initialize_parameters_deep", deep_written_l_plus_1, {}, "W1", "wrong_keys"),
     (11, "L_model_forward", lmf_reads_l_minus_1, {}, "layer1", "wrong_keys"),
     (11, "update_parameters", up_reads_grads_at_l, {}, "W1", "wrong_keys"),
+    (11, "update_parameters", up_reads_grads_one_layer_up, {}, "W1", "wrong_keys"),
+    (11, "L_model_backward", lmb_loop_reads_own_dA, {}, "layer1", "wrong_keys"),
 
     (12, "initialize_parameters", init_zeros_two_args, {}, "b1", "zeros_shape_tuple"),
     (12, "initialize_parameters", init_zeros_b2_only, {}, "b2", "zeros_shape_tuple"),
@@ -1502,6 +1527,21 @@ def test_a_key_read_with_another_numbering_names_the_key_to_read(exercise, fn, k
     first = _first(_run(exercise, fn, {}, as_student))
     assert first.message_id == "msg.key_missing"
     assert (first.params["key"], first.params["expected"]) == (key, expected)
+
+
+def test_keys_of_one_line_with_different_numbers_are_named(as_student):
+    """W1 updated with grads['dW2'] raises on the shapes: is it wrong_keys naming both keys, not an
+    exception (nor an element-wise product: the `*` there is learning_rate's)?"""
+    report = _run("update_parameters", up_reads_grads_one_layer_up, {}, as_student)
+    first = _first(report)
+    assert (first.message_id, first.params["keys"]) == ("msg.key_numbering_line", "'W1', 'dW2'")
+    assert not {"exception", "elementwise_product"} & set(report.hints)
+
+
+def test_the_loop_reading_its_own_dA_is_told_the_next_layers_key(as_student):
+    first = _first(_run("L_model_backward", lmb_loop_reads_own_dA, {}, as_student))
+    assert first.message_id == "msg.key_read_before_written"
+    assert (first.params["key"], first.params["expected"]) == ("'dA0'", "'dA1'")
 
 
 @pytest.mark.parametrize("exercise, fn, fix", [

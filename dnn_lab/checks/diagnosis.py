@@ -7,6 +7,7 @@ this module picks the hint and the message, lets the exercise look for an earlie
 cause (its ``explain_error``, e.g. a layer that received the wrong input, or the
 failing frame's own variables), and blames the first wrong step in computation order.
 """
+import ast
 import re
 
 from .sandbox import is_data
@@ -30,7 +31,7 @@ def specific_hint(ctx, error):
     code = error.get("code") or ""
     if kind == "TypeError" and _ZEROS_CALL.search(code) and "data type" in str(error.get("message")):
         return "zeros_shape_tuple"
-    if kind == "ValueError" and _elementwise_product(error):
+    if kind == "ValueError" and _elementwise_product(ctx, error):
         return "elementwise_product"
     if kind == "IndexError" and past_end(ctx, error):
         return "index_past_end"
@@ -58,6 +59,8 @@ def refine_hint(ctx, error, first_hint):
             return "index_past_end"
         return first_hint
     if first_hint == "exception":
+        if error["type"] != "KeyError" and mixed_numbering(ctx, error):
+            return "wrong_keys"
         return specific_hint(ctx, error) or "exception"
     return first_hint
 
@@ -68,16 +71,58 @@ _BROADCAST = re.compile(r"shapes \((\d+),(\d+)\)\s*\((\d+),(\d+)\)")
 _STAR = re.compile(r"(?<![*])\*(?![*=])|\bmultiply\s*\(")
 
 
-def _elementwise_product(error):
+def _elementwise_product(ctx, error):
     """A broadcast error of ``*`` (or np.multiply) between two matrices whose shapes make a
-    matrix product: ``W * A`` where ``np.dot(W, A)`` was meant."""
+    matrix product: ``W * A`` where ``np.dot(W, A)`` was meant.  The operands are read on the
+    failing line (names, or names with ``.T``) and their shapes must be the two of the error —
+    ``W1 - learning_rate * dW2`` fails in the subtraction, which is no such product."""
     if "could not be broadcast" not in str(error.get("message")) or not _STAR.search(error.get("code") or ""):
         return False
     found = _BROADCAST.search(str(error.get("message")))
     if not found:
         return False
     a0, a1, b0, b1 = map(int, found.groups())
-    return a1 == b0 or b1 == a0
+    if not (a1 == b0 or b1 == a0):
+        return False
+    names = dict(zip(ctx.exercise.arg_names, ctx.args))
+    if error.get("depth", 1) == 1:
+        names.update(ctx.call.error_locals or {})
+    shapes = sorted([(a0, a1), (b0, b1)])
+    return any(sorted([_operand_shape(x, names), _operand_shape(y, names)], key=str) == sorted(shapes, key=str)
+               for x, y in _products(error.get("code")))
+
+
+def _products(code):
+    """The operand pairs of ``a * b`` and ``np.multiply(a, b)`` on a line of code."""
+    text = (code or "").strip().rstrip("\\").strip()
+    tree = None
+    for attempt in (text, text.rstrip(",:"), f"({text.rstrip(',:')})"):
+        try:
+            tree = ast.parse(attempt)
+            break
+        except SyntaxError:
+            continue
+    if tree is None:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            out.append((node.left, node.right))
+        elif (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "multiply"
+              and len(node.args) == 2):
+            out.append(tuple(node.args))
+    return out
+
+
+def _operand_shape(node, names):
+    """The 2-D shape of an operand written as a name or ``name.T``, from the failing frame; or None."""
+    transposed = False
+    if isinstance(node, ast.Attribute) and node.attr == "T":
+        node, transposed = node.value, True
+    shape = getattr(names.get(node.id), "shape", None) if isinstance(node, ast.Name) else None
+    if not (isinstance(shape, tuple) and len(shape) == 2):
+        return None
+    return shape[::-1] if transposed else shape
 
 
 def zeros_fix(code):
@@ -144,6 +189,33 @@ def renumbered_key(ctx, error):
 
 
 _PARAM_KEY = re.compile(r"^d?[Wb]\d+$")
+
+
+def mixed_numbering(ctx, error):
+    """The keys of one layer (W, b, dW, db) combined on the failing line with different numbers
+    of the same loop variable — ``parameters['W' + str(l)] - learning_rate * grads['dW' + str(l + 1)]``
+    then fails on the shapes: the keys, as read then (``['W1', 'dW2']``), or None."""
+    local = (ctx.call.error_locals or {}) if error.get("depth", 1) == 1 else {}
+    terms = [t for t in _key_terms(error.get("code")) if _PARAM_KEY.match(f"{t[0]}1")]
+    for var in dict.fromkeys(v for _, v, _ in terms):
+        offsets = {o for _, v, o in terms if v == var}
+        value = local.get(var)
+        if len(offsets) > 1 and isinstance(value, int) and not isinstance(value, bool):
+            return list(dict.fromkeys(f"{p}{value + o}" for p, v, o in terms if v == var))
+    return None
+
+
+def read_before_written(ctx, error):
+    """``grads['dA' + str(l)]`` read in the loop where the next layer's ``dA{l + 1}``, already
+    stored, was meant (the line stores dA{l} itself): the key to read, or None."""
+    key = error.get("key")
+    grads = (ctx.call.error_locals or {}).get("grads")
+    if not (isinstance(key, str) and re.fullmatch(r"dA\d+", key) and isinstance(grads, dict)):
+        return None
+    following = f"dA{int(key[2:]) + 1}"
+    if key not in grads and following in grads and following in ctx.expected:
+        return following
+    return None
 
 
 def _notebook_variable(ctx, name):
@@ -227,6 +299,11 @@ def message(ctx, e, hint):
     where = e.get("where") or fn_name(ctx)
     at = {"where": where, "line": e["line"], "code": e["code"]}
     name = e.get("name")
+    if hint == "wrong_keys" and e["type"] != "KeyError" and mixed_numbering(ctx, e):
+        return "msg.key_numbering_line", {**at, "keys": ", ".join(map(repr, mixed_numbering(ctx, e)))}
+    if hint == "wrong_keys" and e["type"] == "KeyError" and read_before_written(ctx, e):
+        return "msg.key_read_before_written", {**at, "key": repr(e["key"]),
+                                               "expected": repr(read_before_written(ctx, e))}
     if hint == "wrong_keys" and e["type"] == "KeyError":
         expected = renumbered_key(ctx, e) or expected_key(ctx, e["key"])
         if expected:
