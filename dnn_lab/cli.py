@@ -6,6 +6,7 @@
     dnn-lab course hub-config [OUT] --course-id ID --instructor NAME --students A,B [--apply]
                                                                        the course on a JupyterHub
     dnn-lab autograde ASSIGNMENT [--jobs N] [--shard K/N] [--db URL]    nbgrader autograde, in parallel
+    dnn-lab report ASSIGNMENT [--html FILE] [--lang zh|en|both]         the class at a glance
     dnn-lab figures DIR                                                the notebook figures
     dnn-lab dev expected | student-notebooks | all                     maintainer commands
 """
@@ -108,6 +109,7 @@ def build_parser():
     lab.set_defaults(func=_lab)
     sub.add_parser("autograde", help="nbgrader autograde with N workers, shards, PostgreSQL (in a course)",
                    add_help=False)
+    sub.add_parser("report", help="what a class got wrong, step by step (in a course)", add_help=False)
     chk = sub.add_parser("check", help="run the public checks on the functions of a notebook", add_help=False)
     chk.set_defaults(func=_check)
     course = sub.add_parser("course", help="instructor commands")
@@ -149,6 +151,9 @@ def main(argv=None):
         return autograde_main(argv[1:])
     if argv[:1] == ["check"]:
         return _check(None, argv[1:])
+    if argv[:1] == ["report"]:
+        from .classreport.cli import main as report_main
+        return report_main(argv[1:])
     args, rest = parser.parse_known_args(argv)
     if rest:
         parser.error(f"unrecognised arguments: {' '.join(rest)}")

@@ -8,8 +8,8 @@ only when something is drawn (:mod:`.draw`).
 """
 from .graph import EXERCISES, FIGURES, Graph, NoDiagram, build_graph
 
-__all__ = ["EXERCISES", "FIGURES", "Graph", "NoDiagram", "build_graph", "has_diagram", "render_report",
-           "report_notes"]
+__all__ = ["EXERCISES", "FIGURES", "Graph", "NoDiagram", "build_graph", "has_diagram", "render_heat",
+           "render_report", "report_notes"]
 
 
 def has_diagram(exercise):
@@ -103,3 +103,15 @@ def render_report(report, lang=None, fmt="png"):
     lang = lang or report.lang or "both"
     graph = build_graph(report.exercise, report.dims, lang)
     return render(graph, dict(report.step_states), report_notes(report, lang), fmt=fmt)
+
+
+def render_heat(exercise, dims, counts, total, lang="both", fmt="png"):
+    """A class heat map on the exercise's own diagram: each step filled by how many of ``total``
+    students fail there (``counts``: step id → students), the count in its badge.
+
+    Returns ``(image bytes, {step id: fill colour drawn})``; raises :class:`NoDiagram`."""
+    _quiet_first_import()
+    from .draw import render
+    graph = build_graph(exercise, dims, lang)
+    heat = {step: (n, n / total if total else 0.0) for step, n in counts.items()}
+    return render(graph, None, None, fmt=fmt, heat=heat)

@@ -323,13 +323,32 @@ def _edge_label(cv, edge, xm, ym, horizontal):
         cv.text_batch(x, y, text, SMALL_PT, MUTED, zorder=3.5, **where)
 
 
-def _draw_node(cv, node, state, markers):
+HEAT_NONE = "#f1f3f5"                       # nobody fails at this step
+HEAT_LOW, HEAT_HIGH = (0xff, 0xe3, 0xe0), (0x9b, 0x15, 0x15)
+
+
+def heat_colour(fraction):
+    """The fill of a step that ``fraction`` (0–1) of the class fails: pale grey for nobody, then from a
+    pale to a deep red, darker for more students (monotonic in ``fraction``)."""
+    if fraction <= 0:
+        return HEAT_NONE
+    f = min(1.0, float(fraction))
+    rgb = (round(lo + (hi - lo) * f) for lo, hi in zip(HEAT_LOW, HEAT_HIGH))
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def _draw_node(cv, node, state, markers, heat=None):
     if node.kind == "text":
         cv.text_batch(node.x, node.y, node.label, node.pt, MUTED)
         return
     style = dict(KIND_STYLE[node.kind])
     text_colour, ls, badge = INK, "solid", None
-    if state in STATE_STYLE:
+    if heat is not None:
+        count, fraction = heat
+        style.update(fc=heat_colour(fraction), ec="#9b1515" if count else "#8d959d", lw=2.0 if count else 1.0)
+        text_colour = "white" if fraction > 0.55 else INK
+        badge = str(count) if count else None
+    elif state in STATE_STYLE:
         st = STATE_STYLE[state]
         style.update(fc=st["fc"], ec=st["ec"], lw=st["lw"])
         text_colour, ls, badge = st["text"], st["ls"], st["badge"]
@@ -347,7 +366,8 @@ def _draw_node(cv, node, state, markers):
         cv.text_batch(node.x, node.y, node.label, node.pt, text_colour)
     if markers and badge:
         bx, by = node.x + node.w / 2 - 0.02, node.y + node.h / 2 - 0.01
-        cv.ax.add_artist(Circle((bx, by), 0.065, facecolor=style["ec"], edgecolor="white",
+        radius = 0.065 if len(badge) == 1 else 0.05 + 0.035 * len(badge)
+        cv.ax.add_artist(Circle((bx, by), radius, facecolor=style["ec"], edgecolor="white",
                                 linewidth=0.8 * cv.scale, zorder=4,
                                 gid=f"{node.id}:badge"))
         cv.text_batch(bx, by + 0.004, badge, 7.0, "white", zorder=4.1, bold=True)
@@ -390,7 +410,7 @@ def _draw_notes(cv, graph, notes):
                 bbox=dict(fc="#fff5f5", ec=NOTE_COLOUR, lw=0.8, pad=0.4))
 
 
-def draw(ax, graph, states=None, notes=None, markers=True, legend=None):
+def draw(ax, graph, states=None, notes=None, markers=True, legend=None, heat=None):
     """Draw ``graph`` on ``ax``; colour checkable nodes by ``states``
     (step id → "passed" | "failed" | "not_reached"; absent ids stay neutral)
     and write ``notes`` (step id → short text) under their nodes.
@@ -400,6 +420,9 @@ def draw(ax, graph, states=None, notes=None, markers=True, legend=None):
     Returns {step id: state drawn} for every checkable node ("neutral" when
     it had no state).  Also sets the axes limits and turns the axes off.
     Node boxes carry ``gid=<node id>``, checkable labels ``<id>:label``.
+
+    ``heat`` (step id → (count, fraction)) draws a class heat map instead of states: each checkable
+    node filled by :func:`heat_colour` of its fraction, its count in the badge.
     """
     states = dict(states or {})
     for step, state in states.items():
@@ -416,9 +439,10 @@ def draw(ax, graph, states=None, notes=None, markers=True, legend=None):
     drawn = {}
     for node in graph.nodes:
         state = states.get(node.id) if node.checkable else None
-        _draw_node(cv, node, state, markers)
+        node_heat = (heat.get(node.id, (0, 0.0)) if heat is not None and node.checkable else None)
+        _draw_node(cv, node, state, markers, node_heat)
         if node.checkable:
-            drawn[node.id] = state or NEUTRAL
+            drawn[node.id] = heat_colour(node_heat[1]) if node_heat is not None else (state or NEUTRAL)
     cv.text_batch(MARGIN, graph.height - TITLE_BAND / 2, graph.title, TITLE_PT, INK, ha="left", bold=True)
     if (bool(states) if legend is None else legend) and graph.note_band:
         _draw_legend(cv, graph)
@@ -460,7 +484,7 @@ SVG_RC = {"svg.hashsalt": "dnn_lab", "svg.fonttype": "path"}
 DPI = 96
 
 
-def render(graph, states=None, notes=None, fmt="png", dpi=DPI):
+def render(graph, states=None, notes=None, fmt="png", dpi=DPI, heat=None):
     """(image bytes, drawn states).  SVG output is deterministic (fixed hash
     salt, no date), so regenerated figures can be compared with committed ones.
 
@@ -478,7 +502,7 @@ def render(graph, states=None, notes=None, fmt="png", dpi=DPI):
         ax.set_position((0, 0, 1, 1))
         keep = set(map(id, ax.get_children()))
         try:
-            drawn = draw(ax, graph, states, notes)
+            drawn = draw(ax, graph, states, notes, heat=heat)
             buf = io.BytesIO()
             if fmt == "svg":
                 with matplotlib.rc_context(SVG_RC):

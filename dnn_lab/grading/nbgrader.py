@@ -127,13 +127,29 @@ class DnnLabGrader(NbGraderPreprocessor):
         else:
             self.log.info("dnn_lab: graded in a sandbox (isolation: bwrap)")
         lang = _notebook_lang(nb)
+        points = {}
         for cell in nb.cells:
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             name = gid[:-len("_test")] if gid.endswith("_test") else None
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and name in verdicts:
                 cell.outputs = verdict_outputs(verdicts[name], lang, level,
                                                {"timeout": self.timeout, "memory": self.memory_limit})
+                points[name] = cell.metadata["nbgrader"].get("points")
+        self.write_verdicts(verdicts, resources, lang=lang, level=level, points=points)
         return nb, resources
+
+    def write_verdicts(self, verdicts, resources, *, lang, level, points):
+        """The verdicts as data beside the autograded notebook, for ``dnn-lab report``."""
+        from . import verdict_file
+        info = resources.get("nbgrader", {})
+        student, assignment, notebook = info.get("student"), info.get("assignment"), info.get("notebook")
+        if not (student and assignment and notebook):
+            return None
+        coursedir = self._coursedir()
+        directory = coursedir.format_path(coursedir.autograded_directory, student, assignment)
+        record = verdict_file.build_record(student, assignment, notebook, verdicts, lang=lang, isolation=level,
+                                           points=points)
+        return verdict_file.write(directory, record)
 
 
 _REASON_PARAMS = {"timeout": lambda limits: {"seconds": f"{limits['timeout']:g}"},

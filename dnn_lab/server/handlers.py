@@ -7,6 +7,7 @@ Routes, under the server's base URL:
 - ``POST dnn-lab/api/fresh``       {"assignment", "lang", "folder"} → a new student notebook
 - ``POST dnn-lab/api/repair``      {"path", ["assignment", "lang"]} → a new, repaired notebook
 - ``GET  dnn-lab/api/progress``    [?folder=] → last Check results per folder
+- ``GET  dnn-lab/api/class``       the class at a glance (instructor's server: ``c.DnnLab.course_directory``)
 
 Every handler requires Jupyter's authentication (API: 403 without a token) and
 authorisation on the ``contents`` resource; POSTs pass Jupyter's XSRF check.
@@ -22,6 +23,7 @@ from tornado import web
 
 from . import URL_PREFIX
 from .actions import ActionError, fresh_copy, list_assignments, progress, repair_at
+from .class_summary import as_json, class_summaries, course_directory, render_section
 from .page import render_page
 from ..messages import MESSAGES, t_short
 
@@ -45,6 +47,10 @@ class PageHandler(_Base, JupyterHandler):
     @authorized
     def get(self):
         html = render_page(self.base_url, self.xsrf_token.decode("ascii"), list_assignments()["assignments"])
+        course_dir = course_directory(self.settings.get("config"))
+        if course_dir:  # the instructor's server only (c.DnnLab.course_directory)
+            section = render_section(class_summaries(course_dir))
+            html = html.replace("</body>", section + "</body>", 1) if section else html
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.set_header("Cache-Control", "no-store")
         self.finish(html)
@@ -128,6 +134,19 @@ class RepairHandler(ApiHandler):
                        allow_hidden=self.allow_hidden)
 
 
+class ClassSummaryHandler(ApiHandler):
+    """The class at a glance, for the instructor's server only (404 without c.DnnLab.course_directory)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self):
+        course_dir = course_directory(self.settings.get("config"))
+        if not course_dir:
+            raise web.HTTPError(404)
+        summaries = await asyncio.get_running_loop().run_in_executor(None, class_summaries, course_dir)
+        self.finish(json.dumps(as_json(summaries), ensure_ascii=False))
+
+
 class ProgressHandler(ApiHandler):
     @web.authenticated
     @authorized
@@ -145,4 +164,5 @@ def setup_handlers(serverapp):
         (url_path_join(base, "api", "fresh"), FreshHandler, kwargs),
         (url_path_join(base, "api", "repair"), RepairHandler, kwargs),
         (url_path_join(base, "api", "progress"), ProgressHandler, kwargs),
+        (url_path_join(base, "api", "class"), ClassSummaryHandler, kwargs),
     ])
