@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from .messages import LANGS, get_language, t_short
+from .messages import LANGS, get_language, t, t_short
 
 EXIT_PASSED, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -88,27 +88,54 @@ def main(argv=None):
         return EXIT_BAD_INPUT
 
 
+def part1_functions(notebook, lang):
+    """The Part 1 functions an application notebook gets the way its ``load_part1`` cell gets them:
+    from the ``step_by_step.ipynb`` found beside it (same search, same loader).  Returns
+    ``(functions, line to print)``; no notebook found → no functions and the line saying where it looked."""
+    from .app.part1 import FUNCTIONS, Part1Error, load_part1
+    try:
+        part1 = load_part1(start=Path(notebook).resolve().parent, lang=lang, check=False, quiet=True)
+    except Part1Error as exc:
+        return {}, str(exc)
+    shown = part1.path.name if part1.path.parent == Path(notebook).resolve().parent else str(part1.path)
+    return dict(part1.functions), t("cli.check.part1", lang, path=shown, n=len(part1.functions), total=len(FUNCTIONS))
+
+
 def _run(args, lang):
     from .checks import ALL_EXERCISES, run_checks
-    from .loader import execute_functions
+    from .checks.registry import ASSIGNMENTS
+    from .loader import defines, execute_functions, function_cells
     from .render.text import render_text
     unknown = [n for n in args.exercise or () if n not in ALL_EXERCISES]
     if unknown:
         raise BadInput("cli.check.unknown_exercise", name=unknown[0], known=", ".join(ALL_EXERCISES))
     nb = read_notebook(args.notebook)
-    names = list(args.exercise or ALL_EXERCISES)
-    namespace, cell_errors = execute_functions(nb, names, filename=str(args.notebook))
-    if not args.exercise:
-        names = [n for n in ALL_EXERCISES if callable(namespace.get(n))]
+    # The notebook's own graded functions: every one is defined before any is checked (a function
+    # calls the others, as in the kernel after Run All).
+    own = set()
+    for _, cell in function_cells(nb, ALL_EXERCISES):
+        own |= defines(cell.source, ALL_EXERCISES)
+    application = ASSIGNMENTS["application"]
+    provided = {}
+    if own & set(application) or set(args.exercise or ()) & set(application):
+        provided, line = part1_functions(args.notebook, lang)
+        print(line)
+    namespace, cell_errors = execute_functions(nb, ALL_EXERCISES, filename=str(args.notebook), provided=provided)
+    names = list(dict.fromkeys(args.exercise or ()))
+    if not names:
+        names = [n for n in ALL_EXERCISES if n in own and callable(namespace.get(n))]
         if not names:
             raise BadInput("cli.check.no_functions", path=str(args.notebook))
     for number, error in cell_errors:
         print(t_short("cli.check.cell_error", lang, cell=number, error=error))
     passed = 0
     for name in names:
-        report = run_checks(name, namespace.get(name), lang=lang, timeout=args.timeout)
-        print(render_text(report, lang=lang, details=args.details))
-        passed += report.passed
+        try:
+            report = run_checks(name, namespace.get(name), lang=lang, timeout=args.timeout)
+            print(render_text(report, lang=lang, details=args.details))
+            passed += report.passed
+        except Exception as exc:  # noqa: BLE001 - the checker's own fault: one line, never a traceback
+            print(f"✗ {name}: " + t_short("ui.internal_error", lang, error=type(exc).__name__))
     print(t_short("cli.check.summary", lang, passed=passed, total=len(names)))
     return EXIT_PASSED if passed == len(names) else EXIT_FAILED
 

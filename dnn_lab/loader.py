@@ -3,6 +3,7 @@ the rest of it (demos, check cells, top-level calls): used by ``dnn-lab check``
 and by Part 2's :func:`dnn_lab.app.load_part1`."""
 import ast
 import copy
+import linecache
 
 import numpy as np
 
@@ -65,12 +66,22 @@ def base_namespace(module_name="__student__"):
     return ns
 
 
-def execute_functions(nb, names, filename="notebook.ipynb", module_name="__student__"):
+def _remember_source(name, source):
+    """Make ``source`` the text of file ``name`` for tracebacks and the checks' static reading
+    (the line quoted under a message, the stub blocks of a half-written function)."""
+    source = source if source.endswith("\n") else source + "\n"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+
+
+def execute_functions(nb, names, filename="notebook.ipynb", module_name="__student__", provided=None):
     """Run the definitions (def, class, import) of the function cells in a fresh
     namespace.  Returns ``(namespace, cell_errors)``; a cell that fails is
-    reported, and its functions are then missing."""
+    reported, and its functions are then missing.  ``provided``: names the notebook
+    has before its own cells define anything (Part 2: the Part 1 functions that
+    ``load_part1`` puts there); the notebook's own definitions come after them."""
     base = base_namespace(module_name)
     ns = dict(base)
+    ns.update(provided or {})
     for node in _imports(nb):
         try:
             exec(compile(ast.Module(body=[node], type_ignores=[]), filename, "exec"), ns)
@@ -85,6 +96,7 @@ def execute_functions(nb, names, filename="notebook.ipynb", module_name="__stude
             errors.append((number, f"SyntaxError: {exc.msg} (line {exc.lineno})"))
             continue
         kept = [node for node in tree.body if isinstance(node, KEPT_STATEMENTS)]
+        _remember_source(f"{filename}, cell {number}", cell.source)
         try:
             exec(compile(ast.Module(body=kept, type_ignores=[]), f"{filename}, cell {number}", "exec"), ns)
         except Exception as exc:  # noqa: BLE001 - reported to the student

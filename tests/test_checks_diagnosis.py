@@ -1204,8 +1204,9 @@ DIAGNOSED = [
     (4, "L_model_backward", lmb_loop_overwrites_output_slot, {}, "layer1", "wrong_keys"),
     (4, "L_model_backward", lmb_next_cache_crash, {}, "layer1", "wrong_layer_input"),
     (4, "L_model_backward", lmb_output_not_stored, {}, "layer2", "wrong_keys"),
+    # The student's own linear_activation_backward is wrong: blamed on it (W5), with its own check's hint.
     (4, "L_model_backward", lmb_correct, {"linear_activation_backward": my_lab_swapped_unpack}, "layer2",
-     "exception"),
+     "wrong_layer_input"),
 
     (5, "linear_activation_forward", laf_relu_branch_stub, {}, "linear", "partly_implemented"),
     (5, "linear_activation_forward", laf_relu_branch_pass, {}, "linear", "partly_implemented"),
@@ -1388,7 +1389,8 @@ def test_exception_inside_a_called_function_names_that_function_and_its_line(as_
     its line, not a line of L_model_backward?"""
     report = _run("L_model_backward", lmb_correct, {"linear_activation_backward": my_lab_swapped_unpack},
                   as_student)
-    first = _first(report)
+    assert report.callee == "linear_activation_backward"  # it fails its own check: blamed first (W5)
+    first = next(f for f in report.failures if f.message_id != "msg.callee_wrong")
     lines, start = inspect.getsourcelines(my_lab_swapped_unpack)
     assert first.params["where"] == "my_lab_swapped_unpack"
     assert start <= first.params["line"] < start + len(lines)

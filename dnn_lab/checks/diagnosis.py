@@ -36,6 +36,8 @@ def specific_hint(ctx, error):
     if kind == "IndexError" and past_end(ctx, error):
         return "index_past_end"
     if kind in ("NameError", "UnboundLocalError") and error.get("name"):
+        if error.get("graded"):
+            return "function_missing"
         if error.get("loop"):
             return "loop_variable_scope"
         if error.get("implemented") and error.get("stubs"):
@@ -295,6 +297,16 @@ def plain_message(ctx, e):
     return "msg.exception", base
 
 
+def function_missing_message(ctx, at, name):
+    """Another exercise's function is not defined: which exercise defines it, and what to run."""
+    from .registry import ASSIGNMENTS, assignment_of
+    assignment = assignment_of(name)
+    params = {**at, "name": name, "number": ASSIGNMENTS[assignment].index(name) + 1}
+    if assignment != ctx.exercise.assignment:
+        return "msg.function_missing_part1", params
+    return "msg.function_missing", params
+
+
 def message(ctx, e, hint):
     where = e.get("where") or fn_name(ctx)
     at = {"where": where, "line": e["line"], "code": e["code"]}
@@ -309,6 +321,8 @@ def message(ctx, e, hint):
         if expected:
             return "msg.key_missing", {**at, "key": repr(e["key"]), "expected": repr(expected), "got": repr(e["key"])}
         return "msg.key_missing_plain", {**at, "key": repr(e["key"]), "missing": repr(e["key"])}
+    if hint == "function_missing":
+        return function_missing_message(ctx, at, name)
     if hint == "undefined_name":
         if e.get("suggestion"):
             return "msg.undefined_name_suggest", {**at, "name": name, "suggestion": e["suggestion"]}

@@ -253,15 +253,23 @@ def _hints(failures, warnings):
     return head + rest
 
 
-def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT, *, caller=None, cases=None, expected=None):
+def run_checks(exercise, fn, lang=None, timeout=DEFAULT_TIMEOUT, *, caller=None, cases=None, expected=None,
+               blame=True, callee_reports=None):
     """Check ``fn`` against every case of ``exercise``; never raises for the
     student's faults.  See SPEC §3 for the report's fields.
 
     The grader (``dnn_lab.grading``) passes ``caller`` (runs the function in its sandbox,
-    returns a ``Call``), and for hidden cases ``cases`` with ``expected(case) -> {key: array}``."""
+    returns a ``Call``), and for hidden cases ``cases`` with ``expected(case) -> {key: array}``.
+    ``blame``: when a graded function ``fn`` calls fails its own check with the same symptom,
+    the report names it (``checks/blame.py``); those checks run on the callees found in
+    ``fn``'s globals, or their reports come in ``callee_reports`` ({name: Report}, the grader)."""
     # Comparing a student's inf/NaN with the expected values must not print warnings.
     with np.errstate(all="ignore"):
-        return _run_checks(exercise, fn, lang, timeout, caller, cases, expected)
+        report = _run_checks(exercise, fn, lang, timeout, caller, cases, expected)
+        if blame and not report.passed and (caller is None or callee_reports is not None):
+            from .blame import blame_callee
+            report = blame_callee(report, fn, lang=report.lang, timeout=timeout, callee_reports=callee_reports)
+        return report
 
 
 def _run_checks(exercise, fn, lang, timeout, caller=None, cases=None, expected=None):

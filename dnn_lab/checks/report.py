@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 
 # Most specific first: the order in which hints are listed in a report.
 HINT_ORDER = (
-    "not_implemented", "partly_implemented", "timeout", "uses_globals", "mutates_inputs",
+    "callee_wrong", "not_implemented", "partly_implemented", "timeout", "uses_globals", "mutates_inputs",
     "transposed", "forgot_1_over_m", "extra_1_over_m", "missing_keepdims", "wrong_sum_axis",
     "sign_error", "missing_term", "cost_not_scalar", "wrong_activation", "wrong_init_scale",
     "zeros_shape_tuple", "elementwise_product", "index_past_end",
-    "wrong_layer_input", "loop_variable_scope", "undefined_name",
+    "wrong_layer_input", "loop_variable_scope", "function_missing", "undefined_name",
     "loop_bounds", "wrong_keys",
     "cost_not_decreasing", "ignores_learning_rate", "wrong_cost_interval", "wrong_initializer", "wrong_return_structure",
     "wrong_threshold", "accuracy_not_mean",
@@ -74,6 +74,7 @@ class Report:
     step_states: dict
     dims: dict
     seconds: float = 0.0
+    callee: str | None = None   # a graded function this one calls, whose own mistake made it fail
 
     @property
     def failed_case(self):
@@ -85,7 +86,7 @@ class Report:
             "failed_step": self.failed_step, "hints": list(self.hints),
             "failures": [f.as_dict() for f in self.failures],
             "warnings": [w.as_dict() for w in self.warnings],
-            "step_states": dict(self.step_states),
+            "step_states": dict(self.step_states), "callee": self.callee,
         }
 
     def __str__(self):

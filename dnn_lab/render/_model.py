@@ -223,6 +223,9 @@ def build(report, lang=None):
         verdict = texts("ui.cell_changed", lang, fn=report.exercise)
     elif cell_failed(report):
         verdict = texts("ui.cell_failed", lang, fn=report.exercise, exc_type=report.failures[0].params["exc_type"])
+    elif getattr(report, "callee", None):
+        verdict = texts(report.failures[0].message_id.replace("msg.", "ui.", 1), lang, fn=report.exercise,
+                        **report.failures[0].params)
     else:
         verdict = texts("ui.failed_at", lang, fn=report.exercise, step=step_label(report.failed_step),
                         case=case_labels(report).get(report.failed_case, case_label(report.failed_case)))
