@@ -15,8 +15,14 @@ setup cell) and again by every ``check(...)`` (idempotent); never under nbgrader
   All goes on.  So does a later cell's top-level ``NameError`` on a name that a
   skipped cell would have assigned (Part 2: ``plot_costs(costs_2)`` after the
   training cell was skipped).  Every other error is shown and reported as usual.
+- A comm with target ``dnn_lab`` (in a kernel that has a front end): our JupyterLab
+  extension (``labextension/``) sends on it the notebook's code cells as they are on
+  screen, unsaved edits included, just before a Check click and before a cell that
+  calls ``check(`` runs — see :func:`front_end_cells` and :func:`edited_on_screen`.
+  Without the extension the saved file is read instead (:func:`changed_since_run`).
 
-Standard library only: ``import dnn_lab`` stays light.
+Standard library only (the ``comm`` package of the running kernel is imported when
+there is one): ``import dnn_lab`` stays light.
 """
 import ast
 import os
@@ -40,7 +46,8 @@ class Definition:
     source: str = ""           # the cell as run
 
 
-_STATE = {"shell": None, "before": {}, "tracked": None, "installed_at": 0, "scanned": True}
+_STATE = {"shell": None, "before": {}, "tracked": None, "installed_at": 0, "scanned": True,
+          "runs": 0, "running": False}
 DEFINITIONS = {}
 
 
@@ -88,12 +95,15 @@ def _namespace():
 
 
 def _pre_run_cell(info=None):
+    _STATE["runs"] += 1
+    _STATE["running"] = True
     _ensure_scanned()
     ns = _namespace()
     _STATE["before"] = {n: id(ns.get(n)) for n in _tracked()}
 
 
 def _post_run_cell(result):
+    _STATE["running"] = False
     try:
         _record(result)
     except Exception:  # noqa: BLE001, S110 - bookkeeping must never break the student's cell
@@ -227,6 +237,7 @@ def install(shell=None):
     shell.events.register("post_run_cell", _post_run_cell)
     if not shell.custom_exceptions:  # another tool's handler stays in charge
         shell.set_custom_exc(_HANDLED, _custom_exc)
+    _STATE["comm"] = _open_comm(shell)
     # cells run before the hooks are read at the first need (the exercise names import the checks)
     _STATE["installed_at"], _STATE["scanned"] = getattr(shell, "execution_count", 0), False
     return True
@@ -243,6 +254,7 @@ def uninstall():
             pass
     if shell.custom_exceptions == _HANDLED:
         shell.set_custom_exc((), None)
+    _close_comm()
     SKIPPED.clear()
     _STATE["shell"] = None
     DEFINITIONS.clear()
@@ -321,4 +333,76 @@ def changed_since_run(name, path=None):
     if mtime <= d.time.timestamp():
         return False  # the last run is newer than the saved file: what ran is what is on screen, as far as we know
     defining = [src for src in cells if name in defined_names(src)]
+    return bool(defining) and not any(_same(src, d.source) for src in defining)
+
+
+# ---- edited but not run: what the front end shows (labextension/, JupyterLab and Notebook 7) ----
+
+COMM_TARGET = "dnn_lab"
+_LIVE = {"cells": None, "runs": None}
+
+
+def _open_comm(shell):
+    """The comm our front-end extension answers on, opened by the kernel (None without a kernel
+    or a ``comm`` implementation: a plain IPython shell, a test)."""
+    if getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        import comm
+        channel = comm.create_comm(target_name=COMM_TARGET, data={"protocol": 1})
+        channel.on_msg(_on_front_end_message)
+    except Exception:  # noqa: BLE001 - without it the Check reads the saved file, as before
+        return None
+    return channel
+
+
+def _close_comm():
+    channel = _STATE.pop("comm", None)
+    _LIVE.update(cells=None, runs=None)
+    if channel is not None:
+        try:
+            channel.close()
+        except Exception:  # noqa: BLE001, S110 - the kernel may be going away
+            pass
+
+
+def _on_front_end_message(msg):
+    """``{"kind": "cells", "cells": [{"source", "count"}, ...]}``: kept for the click or the
+    cell run that comes right after it."""
+    try:
+        data = msg["content"]["data"]
+        if data.get("kind") != "cells" or not isinstance(data.get("cells"), list):
+            return
+        cells = tuple((c["source"], c.get("count") if isinstance(c.get("count"), int) else None)
+                      for c in data["cells"] if isinstance(c, dict) and isinstance(c.get("source"), str))
+        _LIVE.update(cells=cells, runs=_STATE["runs"])
+    except Exception:  # noqa: BLE001, S110 - a malformed message is ignored, never raised in the kernel
+        pass
+
+
+def front_end_cells():
+    """The notebook's code cells as ``(source, execution count)`` pairs, as the front end showed them
+    just before this click or this cell's run; taken once.  None when no front end said so
+    (the classic notebook, no extension, or a message left from an earlier cell)."""
+    cells, runs = _LIVE["cells"], _LIVE["runs"]
+    _LIVE.update(cells=None, runs=None)
+    if cells is None or _STATE["shell"] is None:
+        return None
+    # a click comes with no cell run in between; a cell's run is the one run started since
+    return cells if _STATE["runs"] == runs + (1 if _STATE["running"] else 0) else None
+
+
+def edited_on_screen(name, cells):
+    """True when the cell that last defined ``name`` is on screen with other text than what ran.
+    That cell is the one showing the run's ``In [n]`` (and naming ``name``); when no cell shows it,
+    any cell defining ``name`` with ``def`` counts, if that is how the run defined it."""
+    d = definition(name)
+    if d is None or not d.source:
+        return False
+    ran = [src for src, count in cells if count is not None and count == d.count and name in src]
+    if ran:
+        return not any(_same(src, d.source) for src in ran)
+    if name not in defined_names(d.source):
+        return False
+    defining = [src for src, _ in cells if name in defined_names(src)]
     return bool(defining) and not any(_same(src, d.source) for src in defining)

@@ -603,12 +603,19 @@ MESSAGES = {
         "zh": "✗ `{fn}`：定义它的单元格在最近一次运行后被修改过：请先运行该单元格。",
         "en": "✗ `{fn}`: its cell was changed after its last run: run the cell first.",
     },
-    "ui.status_cell_changed": {"zh": "请先运行单元格", "en": "run the cell first"},
+    "ui.status_cell_changed": {"zh": "单元格改过后还没运行：请先运行它", "en": "this cell changed since it ran: run it first"},
     "msg.cell_changed": {
         "zh": "保存的笔记本中，定义 `{fn}` 的单元格与最近一次运行的版本（In [{count}]）不同。"
               "内核里仍是旧的函数：请先运行该单元格（Shift+Enter），再点检查。",
         "en": "In the saved notebook, the cell that defines `{fn}` differs from the version last run "
               "(In [{count}]). The kernel still has the old function: run the cell first (Shift+Enter), "
+              "then click Check.",
+    },
+    "msg.cell_edited": {
+        "zh": "定义 `{fn}` 的单元格在最近一次运行（In [{count}]）之后被修改过（包括尚未保存的修改）。"
+              "内核里仍是旧的函数，所以这次没有检查：请先运行该单元格（Shift+Enter），再点检查。",
+        "en": "The cell that defines `{fn}` changed since it last ran (In [{count}]), unsaved edits included. "
+              "The kernel still has the old function, so nothing was checked: run the cell first (Shift+Enter), "
               "then click Check.",
     },
     "msg.cell_failed": {

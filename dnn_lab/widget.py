@@ -9,9 +9,13 @@ version it checked (``In [n]`` and the time).  The result is recorded
 ``display_data`` outputs — text + HTML of the report, then the diagram PNG — so
 it also shows where no kernel runs (saved widget state, exported notebooks).
 Outputs are assigned, never printed inside ``with output:``, so no exception
-can be swallowed by an ``Output`` context.  A note, shown only by CSS when the
-front end marks the widget disconnected (kernel restarted, notebook reopened),
-says to run the cell again.
+can be swallowed by an ``Output`` context.  A note next to the button, shown
+only by CSS when the front end marks the widget disconnected (kernel restarted,
+notebook reopened), takes the status line's place and says to run the cell
+again; the same CSS hides ipywidgets' "disconnected" icons inside the widget.
+With our JupyterLab extension the kernel also knows the cells on screen: a
+defining cell edited since it ran (unsaved edits included) gets "run the cell
+first" instead of a check of the old function (:func:`check_now`).
 
 Under nbgrader (``NBGRADER_EXECUTION``): ``autograde`` — one static line, the
 student's function is not called (grades are computed outside the kernel);
@@ -105,15 +109,16 @@ def version_of(name, fn, lang):
     return texts("ui.version_count", lang, count=d.count), data
 
 
-def failed_run_report(name, d, lang, changed=False):
+def failed_run_report(name, d, lang, changed=None):
     """The report of a function whose defining cell's last run failed (or, ``changed``, whose
-    cell was saved changed after that run): that, at the first step of the first case;
-    nothing was checked."""
+    cell changed after that run: ``"saved"`` in the saved file, ``"screen"`` on screen):
+    that, at the first step of the first case; nothing was checked."""
     ex = get_exercise(name)
     first = ex.cases[0]
     steps = ex.steps(first)
     if changed:
-        message_id, hints, params = "msg.cell_changed", [], {"count": d.count}
+        message_id = "msg.cell_edited" if changed == "screen" else "msg.cell_changed"
+        hints, params = [], {"count": d.count}
     else:
         message_id, hints = "msg.cell_failed", ["exception"]
         params = {"count": d.count, "exc_type": d.error.get("type", "Error"),
@@ -127,13 +132,16 @@ def failed_run_report(name, d, lang, changed=False):
                   failures=[f], warnings=[], cases=cases, step_states=dict(cases[0].steps), dims=dict(first.dims))
 
 
-def check_now(name, fn, lang, timeout):
-    """The report for the version on screen (as far as the kernel can tell)."""
+def check_now(name, fn, lang, timeout, cells=None):
+    """The report for the version on screen (as far as the kernel can tell): ``cells``, what the
+    front end sent for this click or run (our extension), else the saved notebook."""
     d = kernel.definition(name)
+    if cells is not None and kernel.edited_on_screen(name, cells):
+        return failed_run_report(name, d, lang, changed="screen")
     if d is not None and not d.ok:
         return failed_run_report(name, d, lang)
-    if kernel.changed_since_run(name):
-        return failed_run_report(name, d, lang, changed=True)
+    if cells is None and kernel.changed_since_run(name):
+        return failed_run_report(name, d, lang, changed="saved")
     return run_checks(name, fn, lang=lang, timeout=timeout)
 
 
@@ -223,11 +231,12 @@ def run_feedback(name, fallback, lang, timeout, *, record=True, diagram=True):
     """Look the function up, check it (or report its cell's failed run), record it,
     render it.  Errors of the diagram renderer become an error output after the
     report; other internal errors propagate to the caller, which shows them."""
+    cells = kernel.front_end_cells()  # taken for this click or run, whatever comes of it
     fn = lookup(name, fallback)
     d = kernel.definition(name)
     if fn is None and (d is None or d.ok):
         return Feedback(outputs=[missing_bundle(name, lang)])
-    report = check_now(name, fn, lang, timeout)
+    report = check_now(name, fn, lang, timeout, cells)
     version_text, version = version_of(name, fn, lang)
     if record and cell_failed(report) != "changed":  # "run the cell first" is no result
         record_progress(report)
@@ -285,17 +294,29 @@ def status_html(state, text, version_text=(), run=0):
             f'{rich(text)}</span>{version}')
 
 
+# Once the front end marks the widget disconnected (no live kernel behind it): the note takes the
+# status line's place (one state), the button looks disabled, and none of ipywidgets' red
+# "disconnected" icons (one per widget: box, row, button, status, note, output) is drawn inside it.
+NOT_CONNECTED_CSS = (
+    ".dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-not-connected{display:block !important}"
+    ".dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-status,"
+    ".dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-version{display:none !important}"
+    ".dnn-lab-check.jupyter-widgets-disconnected::before,"
+    ".dnn-lab-check .jupyter-widgets-disconnected::before{content:none !important;display:none !important}"
+    ".dnn-lab-check.jupyter-widgets-disconnected button.jupyter-button{opacity:.45;cursor:not-allowed}"
+)
+
+
 def not_connected_html(lang):
     """Hidden, until the front end marks the widget disconnected (no live kernel behind
     it): then a CSS rule shows it, so a dead button is never silent."""
-    return ('<style>.dnn-lab-check.jupyter-widgets-disconnected .dnn-lab-not-connected'
-            '{display:block !important}</style>'
+    return (f'<style>{NOT_CONNECTED_CSS}</style>'
             f'<div class="dnn-lab-not-connected" style="display:none;color:#9a6700;font-weight:bold">'
             f'{esc(t_short("ui.not_connected", lang))}</div>')
 
 
 class CheckWidget(ShownOnce, widgets.VBox):
-    """``VBox([HBox([button, status]), note, output])``.  After a click: ``report``
+    """``VBox([HBox([button, status, note]), output])``.  After a click: ``report``
     (the last :class:`~dnn_lab.checks.Report`, or None when the function was
     missing or the checker failed), ``state`` (passed / failed / not_implemented /
     error / missing), ``version`` (``count``, ``time`` of the checked cell run) and
@@ -313,7 +334,7 @@ class CheckWidget(ShownOnce, widgets.VBox):
         self.status = widgets.HTML()
         self.note = widgets.HTML(value=not_connected_html(lang_now))
         self.output = widgets.Output()
-        super().__init__([widgets.HBox([self.button, self.status]), self.note, self.output])
+        super().__init__([widgets.HBox([self.button, self.status, self.note]), self.output])
         self.add_class("dnn-lab-check")
         self.button.on_click(self._on_click)
         if run_now:

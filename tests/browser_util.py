@@ -104,10 +104,28 @@ def free_port():
         return s.getsockname()[1]
 
 
+_LABEXTENSION_DATA = []
+
+
+def labextension_data_dir():
+    """A Jupyter data folder holding this checkout's prebuilt JupyterLab extension as
+    ``labextensions/dnn-lab`` — where the wheel installs it — made once per test process."""
+    if not _LABEXTENSION_DATA:
+        import atexit
+        import tempfile
+        data = Path(tempfile.mkdtemp(prefix="dnn-lab-jupyter-data-"))
+        shutil.copytree(REPO / "labextension" / "prebuilt", data / "labextensions" / "dnn-lab")
+        atexit.register(shutil.rmtree, data, True)
+        _LABEXTENSION_DATA.append(data)
+    return _LABEXTENSION_DATA[0]
+
+
 def child_env(**extra):
-    """The environment of a child Python: this checkout importable, nothing fetched."""
+    """The environment of a child Python: this checkout importable (its prebuilt JupyterLab
+    extension first on JUPYTER_PATH, as the wheel installs it), nothing fetched."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(labextension_data_dir()), env.get("JUPYTER_PATH")]))
     env.setdefault("JUPYTER_PLATFORM_DIRS", "1")
     env.update(extra)
     return env

@@ -92,6 +92,28 @@ def test_wheel_ships_what_students_need(wheel):
         assert f"dnn_lab/notebooks/step_by_step/{lang}/images/outline.png" in names
 
 
+def test_wheel_ships_the_prebuilt_labextension(wheel):
+    """Does the wheel install our JupyterLab extension, prebuilt, where JupyterLab finds it
+    (share/jupyter/labextensions/dnn-lab: package.json naming a remoteEntry that is there), byte for
+    byte the committed build, and nothing of node_modules?"""
+    prefix = "dnn_lab-0.1.0.data/data/share/jupyter/labextensions/dnn-lab/"
+    names = wheel.namelist()
+    shipped = {n[len(prefix):]: wheel.read(n) for n in names if n.startswith(prefix)}
+    meta = json.loads(shipped["package.json"])
+    assert meta["name"] == "dnn-lab" and shipped[meta["jupyterlab"]["_build"]["load"]]
+    built = ROOT / "labextension" / "prebuilt"
+    assert shipped == {p.relative_to(built).as_posix(): p.read_bytes() for p in built.rglob("*") if p.is_file()}
+    assert not [n for n in names if "node_modules" in n]
+
+
+def test_the_committed_labextension_build_is_current():
+    """Was labextension/prebuilt built from the extension's sources as they are now (the hashes
+    labextension/build.py recorded), so that the wheel ships what the sources say?"""
+    proc = subprocess.run([sys.executable, str(ROOT / "labextension" / "build.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 @pytest.mark.nbgrader
 @pytest.mark.parametrize("assignment", sorted(available()))
 def test_bundled_student_notebooks_are_fresh(assignment, tmp_path):

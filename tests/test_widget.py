@@ -675,6 +675,134 @@ def test_a_cell_saved_changed_but_not_run_asks_to_run_it_first(shell, tmp_path, 
     assert w.report.failed_step == "Z"  # the edited (wrong: no bias) version is what is checked now
 
 
+def front_end_says(cells):
+    """What our JupyterLab extension sends on the kernel's dnn_lab comm just before a click or a
+    check cell's run: the code cells on screen, ``(source, In [n])``."""
+    from dnn_lab import kernel
+    kernel._on_front_end_message({"content": {"data": {"kind": "cells", "reason": "click",
+                                                        "cells": [{"source": s, "count": n} for s, n in cells]}}})
+
+
+def test_a_cell_edited_on_screen_but_not_run_asks_to_run_it_first(shell, tmp_path):
+    """When the front end shows the defining cell with other text than what ran (an unsaved edit),
+    does the click say "this cell changed since it ran: run it first" (msg.cell_edited, nothing
+    checked, nothing recorded) — and check normally when the text is what ran, when no front end
+    says anything (the classic notebook), and once the edited cell has run?"""
+    from dnn_lab.messages import t, t_short
+    run_cell(shell, "import dnn_lab")
+    run_cell(shell, GOOD_CELL)
+    ran = shell.execution_count - 1
+    w = dnn_lab.check("linear_forward", lang="en")
+    assert w.report.passed
+    edited = GOOD_CELL.replace("+ b", "")
+    front_end_says([("import dnn_lab", ran - 1), (edited, ran), ('check("linear_forward")', ran + 1)])
+    w.button.click()
+    assert [f.message_id for f in w.report.failures] == ["msg.cell_edited"] and not w.report.passed
+    assert w.report.failures[0].params["count"] == ran
+    assert kinds(w) == ["report"]  # nothing was checked: no diagram
+    html = output_of(w, "report")["data"]["text/html"]
+    assert t_short("ui.status_cell_changed", "en") in w.status.value
+    assert "changed since it last ran" in output_of(w, "report")["data"]["text/plain"]
+    assert f"In [{ran}]" in html
+    assert t("msg.cell_edited", "en", fn="linear_forward", count=ran).split("`")[0] in \
+        output_of(w, "report")["data"]["text/plain"]
+    assert not (tmp_path / ".dnn_lab" / "progress.json").exists() or \
+        dnn_lab.progress.load()["exercises"]["linear_forward"]["passed"] is True  # not recorded as a result
+    w.button.click()  # no word from a front end: the old behaviour (the function in the kernel)
+    assert w.report.passed
+    front_end_says([(GOOD_CELL + "\n", ran)])  # what ran, give or take trailing blanks
+    w.button.click()
+    assert w.report.passed
+    run_cell(shell, edited)
+    front_end_says([(edited, shell.execution_count - 1)])
+    w.button.click()
+    assert w.report.failed_step == "Z"  # the edited (wrong: no bias) version is what is checked now
+
+
+def test_the_front_end_word_is_for_the_next_click_or_run_only(shell):
+    """Are the cells a front end sent ignored once a cell has run since (they were meant for that
+    run), and used only once?"""
+    from dnn_lab import kernel
+    run_cell(shell, "import dnn_lab")
+    run_cell(shell, GOOD_CELL)
+    ran = shell.execution_count - 1
+    front_end_says([(GOOD_CELL.replace("+ b", ""), ran)])
+    run_cell(shell, "x = 1")
+    assert kernel.front_end_cells() is None
+    front_end_says([(GOOD_CELL.replace("+ b", ""), ran)])
+    assert kernel.front_end_cells() is not None and kernel.front_end_cells() is None
+    # a check cell run right after the word (the extension sends it before a cell calling check( runs)
+    front_end_says([(GOOD_CELL.replace("+ b", ""), ran)])
+    w = shell.run_cell("w = dnn_lab.check('linear_forward', lang='en')", store_history=True)
+    assert w.success
+    assert [f.message_id for f in shell.user_ns["w"].report.failures] == ["msg.cell_edited"]
+
+
+def test_the_cell_that_ran_is_the_one_showing_its_count(shell):
+    """Is the defining run's cell found by its In [n] (a copy elsewhere with the old text does not
+    hide an edit; a cell that rebound the name without def counts), and does a stale In [n] of a
+    cell that does not name the function, or no cell at all, never make an edit up?"""
+    from dnn_lab import kernel
+    run_cell(shell, "import dnn_lab")
+    run_cell(shell, GOOD_CELL)
+    ran = shell.execution_count - 1
+    edited = GOOD_CELL.replace("+ b", "")
+    assert kernel.edited_on_screen("linear_forward", [(GOOD_CELL, None), (edited, ran)])
+    assert not kernel.edited_on_screen("linear_forward", [(edited, None), (GOOD_CELL, ran)])
+    assert not kernel.edited_on_screen("linear_forward", [("x = 1", ran), (GOOD_CELL, 2)])
+    assert kernel.edited_on_screen("linear_forward", [("x = 1", ran), (edited, 2)])  # its count is gone
+    assert not kernel.edited_on_screen("linear_forward", [])
+    run_cell(shell, "def mine(A, W, b):\n    return np.dot(W, A) + b, (A, W, b)\nlinear_forward = mine")
+    rebound = shell.execution_count - 1
+    assert not kernel.edited_on_screen("linear_forward", [(STUB_CELL, 99), (shell.user_ns["_ih"][rebound], rebound)])
+    assert not kernel.edited_on_screen("linear_forward", [(STUB_CELL, 99)])  # rebound without def: no guess
+
+
+@pytest.mark.notebook
+def test_real_kernel_hears_the_cells_on_screen_before_a_click(tmp_path, monkeypatch):
+    """In a real kernel, does `import dnn_lab` open the dnn_lab comm, and does a cells message sent
+    on it just before a Check click (as our JupyterLab extension does) make that click say
+    msg.cell_edited for an edited, unrun cell?"""
+    from jupyter_client.manager import start_new_kernel
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        def replies(parent_id):
+            got = []
+            while True:
+                msg = kc.get_iopub_msg(timeout=60)
+                if msg["parent_header"].get("msg_id") != parent_id:
+                    continue
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    return got
+                got.append(msg)
+
+        def run(code):
+            msgs = replies(kc.execute(code))
+            assert not [m for m in msgs if m["msg_type"] == "error"], msgs
+            return msgs
+
+        opened = [m for m in run("import dnn_lab") if m["msg_type"] == "comm_open"]
+        assert [m["content"]["target_name"] for m in opened] == ["dnn_lab"]
+        comm_id = opened[0]["content"]["comm_id"]
+        good = "import numpy as np\n" + GOOD_CELL
+        count = next(m["content"]["execution_count"] for m in run(good) if m["msg_type"] == "execute_input")
+        out = run("w = dnn_lab.check('linear_forward', lang='en')\nprint(w.button.model_id)")
+        button_id = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip()
+        cells = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
+            "kind": "cells", "reason": "click", "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
+        click = kc.session.msg("comm_msg", {"comm_id": button_id,
+                                            "data": {"method": "custom", "content": {"event": "click"}}})
+        kc.shell_channel.send(cells)
+        kc.shell_channel.send(click)
+        replies(click["header"]["msg_id"])
+        out = run("print([f.message_id for f in w.report.failures])")
+        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "['msg.cell_edited']"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 @pytest.mark.notebook
 def test_real_kernel_runs_the_untouched_notebook_to_the_end(tmp_path, monkeypatch):
     """Executed top to bottom by a real kernel (nbclient stops at the first error), does the untouched

@@ -149,9 +149,10 @@ def finding_text(report, finding, lang):
 
 def cell_failed(report):
     """``"failed"`` when the report is about a failed run of the function's cell, ``"changed"``
-    when the cell was changed after its last run, else None (nothing was checked in both)."""
+    when the cell was changed after its last run (saved, or on screen), else None (nothing was
+    checked in both)."""
     first = report.failures[0].message_id if report.failures else None
-    return {"msg.cell_failed": "failed", "msg.cell_changed": "changed"}.get(first)
+    return {"msg.cell_failed": "failed", "msg.cell_changed": "changed", "msg.cell_edited": "changed"}.get(first)
 
 
 def state_of(report):

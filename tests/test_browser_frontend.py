@@ -1,0 +1,169 @@
+"""The self-learner's first hour, in the lab `dnn-lab lab --lang zh` starts (real JupyterLab, system
+Chromium through Playwright), with our JupyterLab extension (labextension/prebuilt, found where the
+wheel installs it): opening a notebook changes nothing; a Check of a cell edited and not run says
+so; after a kernel restart the Check area shows one state and no stray icons.
+Screenshots go to tests/artifacts/."""
+import shutil
+
+import pytest
+from browser_util import (
+    ARTIFACTS,
+    chromium_browser,
+    dnn_lab_lab,
+    new_page,
+    only_check_calls,
+    require_chromium,
+    solution_sources,
+    student_notebook,
+    write_notebook,
+)
+from test_browser import JS_RUN_CELL, cell_index, check_cell, click_check, open_notebook, scroll_to, wait_idle
+
+from dnn_lab.messages import t, t_short
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+NOTEBOOK = "step_by_step.ipynb"
+EDIT = "# 改过了，还没运行"
+
+
+@pytest.fixture(scope="module")
+def zh_lab(tmp_path_factory):
+    """`dnn-lab lab --lang zh` on a workspace holding the untouched Chinese student notebook."""
+    require_chromium()
+    root = tmp_path_factory.mktemp("zh-lab")
+    workspace = root / "ws"
+    write_notebook(only_check_calls(student_notebook("zh")), workspace / NOTEBOOK)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = root / "dnn-lab-lab.log"
+    try:
+        with dnn_lab_lab(workspace, log, lang="zh") as (base, token):
+            yield workspace, base, token
+    finally:
+        if log.exists():
+            shutil.copy(log, ARTIFACTS / "dnn-lab-lab-zh.log")
+
+
+@pytest.fixture(scope="module")
+def page(zh_lab):
+    with chromium_browser() as browser:
+        page = new_page(browser, "zh-CN")
+        yield page
+        page.context.close()
+
+
+def test_opening_a_fresh_notebook_changes_nothing(zh_lab, page):
+    """Once a fresh notebook is open and its kernel has answered (language_info, kernelspec), is it
+    still unmodified — no dirty flag, no dirty mark on its tab, the file untouched?"""
+    workspace, base, token = zh_lab
+    before = (workspace / NOTEBOOK).read_bytes()
+    open_notebook(page, f"{base}lab/tree/{NOTEBOOK}?token={token}")
+    assert page.evaluate("() => window.jupyterapp.hasPlugin('dnn-lab:check')")
+    # the kernel's language_info (with its Python version) has replaced the notebook's short one
+    page.wait_for_function("() => { const m = window.jupyterapp.shell.currentWidget.context.model;"
+                           " return !!(m.getMetadata('language_info') || {}).version; }", timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty") is False
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+    assert tab.count() == 1 and "jp-mod-dirty" not in (tab.get_attribute("class") or "")
+    page.screenshot(path=str(ARTIFACTS / "zh_fresh_notebook_opened.png"))
+    assert (workspace / NOTEBOOK).read_bytes() == before
+
+
+def test_a_cell_edited_and_not_run_makes_the_check_say_so(zh_lab, page):
+    """After linear_forward passes, the student types into its cell and clicks 检查 without running
+    the cell (nothing saved): does the Check say "this cell changed since it ran: run it first"
+    (msg.cell_edited, nothing checked) — also when the check cell itself is run — and check the new
+    version once the cell has been run with Shift+Enter?"""
+    workspace, base, token = zh_lab
+    page.evaluate(JS_RUN_CELL, [cell_index(page, "setup"), None])
+    index = cell_index(page, "linear_forward")
+    ran = page.evaluate(JS_RUN_CELL, [index, solution_sources()["linear_forward"]])
+    page.evaluate(JS_RUN_CELL, [cell_index(page, "linear_forward_test"), None])
+    report = click_check(page, "linear_forward")
+    assert report.get_attribute("data-state") == "passed"
+
+    # the student types a line into the function's cell (the keyboard, not the model) and does not run it
+    scroll_to(page, index)
+    editor = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".cm-content")
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(EDIT)
+    page.keyboard.press("Escape")
+    assert EDIT in page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i]"
+                                 ".model.sharedModel.getSource()", index)
+    assert EDIT not in (workspace / NOTEBOOK).read_text(encoding="utf-8")  # an unsaved edit
+
+    report = click_check(page, "linear_forward")
+    cell = check_cell(page, "linear_forward")
+    status = cell.locator(".dnn-lab-status")
+    assert report.get_attribute("data-state") == "failed"
+    assert [f.get_attribute("data-message-id") for f in report.locator(".dnn-lab-finding").all()] == \
+        ["msg.cell_edited"]
+    assert cell.locator(".widget-output img").count() == 0  # nothing was checked: no diagram
+    assert t_short("ui.status_cell_changed", "zh") in status.inner_text()
+    said = " ".join(report.inner_text().split())
+    assert t("msg.cell_edited", "zh", fn="linear_forward", count=ran).split("`")[0] in said
+    assert f"In [{ran}]" in said
+    cell.screenshot(path=str(ARTIFACTS / "zh_check_cell_edited_not_run.png"))
+
+    # running the check cell itself (Shift+Enter there) says the same
+    page.evaluate(JS_RUN_CELL, [cell_index(page, "linear_forward_test"), None])
+    report = cell.locator('.dnn-lab-report[data-exercise="linear_forward"]')
+    report.wait_for(timeout=30_000)
+    assert [f.get_attribute("data-message-id") for f in report.locator(".dnn-lab-finding").all()] == \
+        ["msg.cell_edited"]
+
+    # Shift+Enter in the edited cell, then Check: the new version is the one checked
+    scroll_to(page, index)
+    page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    wait_idle(page)
+    report = click_check(page, "linear_forward")
+    assert report.get_attribute("data-state") == "passed"
+    now = page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.executionCount", index)
+    assert now > ran and f"In [{now}]" in report.inner_text()
+    assert t_short("ui.status_cell_changed", "zh") not in cell.locator(".dnn-lab-status").inner_text()
+
+
+JS_CHECK_AREA = """(root) => {
+  const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).display !== 'none'
+                        && getComputedStyle(el).visibility !== 'hidden';
+  const all = [root, ...root.querySelectorAll('*')];
+  const disconnected = all.filter(el => el.classList.contains('jupyter-widgets-disconnected'));
+  // ipywidgets draws its chain-broken icon (\\f127) as ::before of each disconnected widget
+  const icons = all.filter(el => { const c = getComputedStyle(el, '::before').content || 'none';
+                                   return c.includes('\\uf127') || (el.classList.contains('jupyter-widgets-disconnected')
+                                          && !['none', 'normal', '""'].includes(c)); });
+  return {
+    disconnected: disconnected.length,
+    icons: icons.map(el => el.className),
+    states: [...root.querySelectorAll('.dnn-lab-status, .dnn-lab-not-connected')].filter(visible)
+             .map(el => ({cls: el.className, text: el.innerText.trim()})),
+  };
+}"""
+
+
+def test_after_a_kernel_restart_one_state_and_no_icons(zh_lab, page):
+    """After a kernel restart, does the Check area show exactly one state message — the "not
+    connected: run this cell again" note, in Chinese, in place of the status line — and none of
+    ipywidgets' "disconnected" icons (there was one per widget, one inside the button)?"""
+    cell = check_cell(page, "linear_forward")
+    area = cell.locator(".dnn-lab-check")
+    scroll_to(page, cell_index(page, "linear_forward_test"))
+    live = page.evaluate(JS_CHECK_AREA, area.element_handle())
+    assert live["disconnected"] == 0 and live["icons"] == []
+    assert [s["cls"] for s in live["states"]] == ["dnn-lab-status"]
+
+    page.evaluate("() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
+    note = cell.locator(".dnn-lab-not-connected")
+    note.wait_for(state="visible", timeout=30_000)
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    dead = page.evaluate(JS_CHECK_AREA, area.element_handle())
+    cell.screenshot(path=str(ARTIFACTS / "zh_check_after_kernel_restart.png"))
+    assert dead["disconnected"] >= 5  # the box, its row, the button, the status, the note, the output…
+    assert dead["icons"] == []
+    assert dead["states"] == [{"cls": "dnn-lab-not-connected", "text": t_short("ui.not_connected", "zh")}]
+    assert cell.locator(".dnn-lab-report").count() == 1  # the last result stays readable
