@@ -141,12 +141,26 @@ def build_parser():
     return parser
 
 
+def grading_installed():
+    """Is the grading stack (the ``dnn-lab[grading]`` extra: nbgrader) installed? Never imports it."""
+    import importlib.util
+    return importlib.util.find_spec("nbgrader") is not None
+
+
+def _needs_grading(command):
+    from .messages import t
+    print(f"dnn-lab: {t('cli.needs_grading', None, command=command)}", file=sys.stderr)
+    return 2
+
+
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if argv[:1] == ["lab"]:
         return _lab(None, argv[1:])
     if argv[:1] == ["autograde"]:
+        if not grading_installed():
+            return _needs_grading("autograde")
         from .autograde.runner import main as autograde_main
         return autograde_main(argv[1:])
     if argv[:1] == ["check"]:

@@ -1,4 +1,4 @@
-"""``dnn-lab lab [DIR] [--lang zh|en|both] [--no-browser] [--port N]``: the self-learner's one command.
+"""``dnn-lab lab [DIR] [--lang zh|en|both] [--no-browser] [--port N] [--verbose]``: the self-learner's one command.
 
 Prepares DIR (default ``./dnn-lab``) with the student notebook and the files it
 needs — an existing notebook is kept, never overwritten — and runs JupyterLab
@@ -7,8 +7,13 @@ explicitly (so it works without the installed config file), the notebook
 opened, and nothing fetched from the network (no news, no update check, no
 extension catalogue).  It is a student's lab: nbgrader's lab and server
 extensions are off (this lab only, through its own command line and
-``page_config_hook``).  Every file written is listed; the URLs are printed once
-the server answers, with the port it really got.
+``page_config_hook``); nbgrader itself is not needed (``dnn-lab[grading]``)
+and never imported.  Every file written is listed; the URLs are printed once
+the server answers, with the port it really got.  The terminal shows only
+these ``dnn-lab:`` lines in the chosen language: Jupyter's own log (and the
+kernels' stderr) goes to ``DIR/.dnn_lab/jupyter.log``, whose path is printed,
+unless ``--verbose``.  ``--help`` speaks ``--lang`` (else ``$DNN_LAB_LANG``,
+else both languages).
 """
 import argparse
 import os
@@ -18,20 +23,94 @@ import sys
 from pathlib import Path
 
 ASSIGNMENT = "step_by_step"
+LOG_NAME = ".dnn_lab/jupyter.log"  # Jupyter's log, under the workspace (a hidden folder: not in the file browser)
+
+
+# a line never starts with these (Chinese punctuation that closes a phrase)
+_NO_LINE_START = set("，。；：、）」》！？")
+
+
+def wrap_display(text, width):
+    """``text`` wrapped to ``width`` terminal columns: a CJK character is two columns and a line may break
+    between two of them; other words (``./dnn-lab``, ``--verbose``) are never split."""
+    import re
+    import unicodedata
+    lines, line, used = [], "", 0
+    for token in re.findall(r"\s+|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+",
+                            text):
+        if token.isspace():
+            if line:
+                line, used = line + " ", used + 1
+            continue
+        size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
+        if line.strip() and used + size > width and token[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line, used = line + token, used + size
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Keeps the help's own line breaks (zh line, en line), wraps by display width (a Chinese
+    character is two columns) and never breaks a word at a hyphen (``./dnn-lab``)."""
+
+    def _split_lines(self, text, width):
+        return [line for part in text.splitlines() for line in wrap_display(part, width)]
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(indent + line for line in self._split_lines(text, width))
+
+
+def help_language(argv):
+    """The language of ``--help``: the ``--lang`` on the same command line, else ``$DNN_LAB_LANG``, else both."""
+    from .messages import LANGS
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGS:
+            return value
+    env = os.environ.get("DNN_LAB_LANG")
+    return env if env in LANGS else "both"
+
+
+def help_text(message_id, lang, **params):
+    """One help text: ``both`` puts the Chinese line above the English one."""
+    from .messages import t
+    if lang == "both":
+        return f"{t(message_id, 'zh', **params)}\n{t(message_id, 'en', **params)}"
+    return t(message_id, lang, **params)
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        prog="dnn-lab lab",
-        description="Prepare a workspace with the student notebook and start JupyterLab. "
-                    "准备好作业 notebook 并启动 JupyterLab。")
-    parser.add_argument("dir", nargs="?", default="dnn-lab",
-                        help="workspace folder, created if needed (default: ./dnn-lab) / 工作文件夹")
-    parser.add_argument("--lang", choices=("zh", "en", "both"), default="both",
-                        help="language of a new notebook (default: both) / 新 notebook 的语言")
-    parser.add_argument("--no-browser", action="store_true", help="do not open a browser / 不打开浏览器")
-    parser.add_argument("--port", type=int, default=None,
-                        help="port (default: a free one; a busy port: the next free one) / 端口（被占用时换一个空闲端口）")
+    from .messages import t_short
+    lang = help_language(argv)
+
+    class Formatter(HelpFormatter):
+        def add_usage(self, usage, actions, groups, prefix=None):
+            return super().add_usage(usage, actions, groups, t_short("cli.help.usage", lang) + " ")
+
+        def format_help(self):
+            text = super().format_help()
+            if lang == "zh":  # argparse ends section titles with an ASCII colon
+                for key in ("cli.help.positionals", "cli.help.options"):
+                    text = text.replace(t_short(key, lang) + ":\n", t_short(key, lang) + "：\n")
+            return text
+
+    def say(message_id, **params):
+        return help_text(message_id, lang, **params)
+
+    parser = argparse.ArgumentParser(prog="dnn-lab lab", description=say("cli.help.lab"), formatter_class=Formatter,
+                                     add_help=False)
+    parser._positionals.title = t_short("cli.help.positionals", lang)
+    parser._optionals.title = t_short("cli.help.options", lang)
+    parser.add_argument("dir", nargs="?", default="dnn-lab", help=say("cli.help.lab.dir"))
+    parser.add_argument("--lang", choices=("zh", "en", "both"), default="both", help=say("cli.help.lab.lang"))
+    parser.add_argument("--no-browser", action="store_true", help=say("cli.help.lab.no_browser"))
+    parser.add_argument("--port", type=int, default=None, help=say("cli.help.lab.port"))
+    parser.add_argument("--verbose", action="store_true", help=say("cli.help.lab.verbose", log=LOG_NAME))
+    parser.add_argument("-h", "--help", action="help", help=say("cli.help.help"))
     return parser.parse_args(argv)
 
 
@@ -152,6 +231,16 @@ async def _announce(serverapp, notebook, token, deadline=120.0):
     _say("lab.stop")
 
 
+def send_jupyter_log_to(path):
+    """Point this process's stderr (file descriptor 2) at ``path``: Jupyter's log handlers write to
+    sys.stderr, and kernels inherit the descriptor. Our own lines go to stdout. Returns the open file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    log_file = open(path, "w", encoding="utf-8", buffering=1)
+    sys.stderr.flush()
+    os.dup2(log_file.fileno(), 2)
+    return log_file
+
+
 def main(argv=None):
     """Run ``dnn-lab lab``; returns the exit status when JupyterLab stops."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
@@ -168,6 +257,9 @@ def main(argv=None):
     for path in written:
         _say("lab.wrote", path=str(path))
     token = secrets.token_hex(24)
+    log_file = None if args.verbose else send_jupyter_log_to(directory / LOG_NAME)
+    if log_file is not None:
+        _say("lab.log_file", path=log_file.name)
     from jupyterlab.labapp import LabApp
 
     from .lab_lang import set_default_locale
@@ -180,6 +272,7 @@ def main(argv=None):
     if args.port and serverapp.port != args.port:
         _say("lab.port_taken", port=args.port, other=serverapp.port)
     serverapp.web_app.settings["page_config_hook"] = student_page_config
+    serverapp.web_app.settings["dnn_lab_lang"] = args.lang  # the /dnn-lab page speaks it too
     set_default_locale(serverapp, args.lang)  # --lang zh: JupyterLab's own menus in Chinese
     serverapp.io_loop.add_callback(_announce, serverapp, notebook, token)
     serverapp.start()

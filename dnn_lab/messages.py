@@ -475,6 +475,16 @@ MESSAGES = {
         "zh": "{path} 中没有定义这些函数：{names}。",
         "en": "These functions are not defined in {path}: {names}.",
     },
+    "ui.part1_not_written": {
+        "zh": "第一部分还没有完成：{path} 中还有 {n} 个函数没有写：{names}。请先在第一部分完成并检查它们，保存后再运行这个单元格。",
+        "en": "Part 1 is not finished: {n} functions in {path} are not written yet: {names}. Finish and check them "
+              "in Part 1, save it, then run this cell again.",
+    },
+    "ui.image_not_found": {
+        "zh": "找不到图片 {path}（在文件夹 {folder} 里找过）：请把图片上传到这个笔记本所在的文件夹，并把 my_image 设为它的文件名，例如 my_image = \"my_shirt.jpg\"。",
+        "en": "No picture {path} (looked in the folder {folder}): upload it to this notebook's folder and set "
+              "my_image to its file name, for example my_image = \"my_shirt.jpg\".",
+    },
     "ui.part1_cell_error": {
         "zh": "第一部分笔记本的第 {cell} 个单元格无法执行（{error}），其中的函数没有载入。",
         "en": "Cell {cell} of the Part 1 notebook cannot be run ({error}); its functions were not loaded.",
@@ -662,6 +672,41 @@ MESSAGES = {
     "lab.ready_page": {"zh": "DNN 实验室页面", "en": "DNN Lab page"},
     "lab.stop": {"zh": "按 Ctrl-C 停止", "en": "stop with Ctrl-C"},
     "lab.not_answering": {"zh": "服务器没有响应：{url}", "en": "the server does not answer: {url}"},
+    "lab.log_file": {"zh": "Jupyter 的日志写在 {path}（加 --verbose 则显示在终端）",
+                     "en": "Jupyter's log goes to {path} (--verbose shows it here)"},
+    # ---- command-line help (dnn-lab lab --help: in its --lang, else $DNN_LAB_LANG, else both) ----
+    "cli.help.usage": {"zh": "用法：", "en": "usage:"},
+    "cli.help.positionals": {"zh": "位置参数", "en": "positional arguments"},
+    "cli.help.options": {"zh": "选项", "en": "options"},
+    "cli.help.help": {"zh": "显示本帮助并退出", "en": "show this help and exit"},
+    "cli.help.lab": {
+        "zh": "准备工作文件夹（两个作业笔记本及其所需文件），然后在本机启动 JupyterLab 并打开第一部分。",
+        "en": "Prepare a workspace folder (the two assignment notebooks and the files they need), then start "
+              "JupyterLab on this computer with Part 1 open.",
+    },
+    "cli.help.lab.dir": {
+        "zh": "工作文件夹，不存在时自动创建（默认：./dnn-lab）；已有的笔记本会保留，不会被覆盖",
+        "en": "workspace folder, created if needed (default: ./dnn-lab); an existing notebook is kept, "
+              "never overwritten",
+    },
+    "cli.help.lab.lang": {
+        "zh": "语言：zh（中文）、en（英文）或 both（中英双语，默认）；决定新笔记本、终端提示、/dnn-lab 页面"
+              "和本帮助的语言，zh 时 JupyterLab 的菜单也是中文",
+        "en": "language: zh, en or both (the default); of new notebooks, the terminal lines, the /dnn-lab page "
+              "and this help; with zh JupyterLab's menus are Chinese too",
+    },
+    "cli.help.lab.no_browser": {"zh": "不自动打开浏览器（网址会打印在终端）",
+                                "en": "do not open a browser (the URL is printed)"},
+    "cli.help.lab.port": {"zh": "端口（默认：任一空闲端口；端口被占用时改用下一个空闲端口）",
+                          "en": "port (default: any free one; a busy port moves to the next free one)"},
+    "cli.help.lab.verbose": {"zh": "在终端显示 Jupyter 的日志（默认写入工作文件夹里的 {log}）",
+                             "en": "show Jupyter's log in the terminal (by default it goes to {log} in the workspace)"},
+    "cli.needs_grading": {
+        "zh": "dnn-lab {command} 需要评分工具（nbgrader）：请运行 pip install \"dnn-lab[grading]\"（讲师包 "
+              "dnn-lab-course 会一并安装它们）。",
+        "en": "dnn-lab {command} needs the grading tools (nbgrader): run pip install \"dnn-lab[grading]\" (the "
+              "instructor package dnn-lab-course installs them too).",
+    },
     "ui.graded_outside": {
         "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
         "en": "`{fn}`: checked in a separate process when grading (not run here).",

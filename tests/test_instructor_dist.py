@@ -81,7 +81,7 @@ def test_course_wheel_holds_every_source_file_and_pins_dnn_lab(wheels):
             assert hidden_test_lines(assignment) <= {line.strip() for line in code.splitlines()}
     course, lab = _metadata(course_wheel), _metadata(lab_wheel)
     assert course["Name"] == "dnn-lab-course" and course["Version"] == lab["Version"] == dnn_lab.__version__
-    assert course.get_all("Requires-Dist") == [f"dnn-lab=={lab['Version']}"]
+    assert course.get_all("Requires-Dist") == [f"dnn-lab[grading]=={lab['Version']}"]
     assert not any("course" in req for req in lab.get_all("Requires-Dist"))
 
 

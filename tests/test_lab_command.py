@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from browser_util import child_env, free_port, stop
 
-from dnn_lab.lab import NBGRADER_SERVER_EXTENSIONS, lab_argv, parse_args, prepare_workspace, student_page_config
+from dnn_lab.lab import (LOG_NAME, NBGRADER_SERVER_EXTENSIONS, lab_argv, parse_args, prepare_workspace,
+                         student_page_config, wrap_display)
 from dnn_lab.messages import t_short
 
 URL = re.compile(r"(http://127\.0\.0\.1:(\d+)/)lab/tree/step_by_step\.ipynb\?token=([0-9a-f]+)")
@@ -86,7 +87,14 @@ def test_dnn_lab_lab_serves_a_working_lab(tmp_path):
     finally:
         stop(proc, timeout=30)
     assert proc.returncode == 0, log_path.read_text(errors="replace")[-2000:]  # SIGTERM: a clean shutdown
-    assert "nbgrader_config.py" not in log_path.read_text(encoding="utf-8")
+    terminal = log_path.read_text(encoding="utf-8")
+    jupyter_log = workspace / LOG_NAME
+    # the terminal: only our own lines, one of them naming Jupyter's log; Jupyter's lines are in that file
+    assert t_short("lab.log_file", "both", path=str(jupyter_log)) in terminal
+    assert [line for line in terminal.splitlines() if not line.startswith("dnn-lab: ")] == []
+    log = jupyter_log.read_text(encoding="utf-8")
+    assert "ServerApp] dnn_lab | extension was successfully loaded" in log and "Skipped non-installed server" in log
+    assert "nbgrader_config.py" not in terminal + log
 
 
 @pytest.mark.server
@@ -99,15 +107,19 @@ def test_busy_port_moves_to_a_free_one(tmp_path):
         busy.listen()
         port = busy.getsockname()[1]
         log_path = tmp_path / "lab.log"
-        proc = _start(tmp_path / "ws", log_path, "--port", str(port))
+        proc = _start(tmp_path / "ws", log_path, "--port", str(port), "--verbose", "--lang", "en")
         try:
             m = wait_for_line(log_path, URL, proc)
             got = int(m.group(2))
             assert got != port
-            assert t_short("lab.port_taken", "both", port=port, other=got) in log_path.read_text(encoding="utf-8")
+            terminal = log_path.read_text(encoding="utf-8")
+            assert t_short("lab.port_taken", "en", port=port, other=got) in terminal
             assert get(m.group(1) + "api/status", m.group(3))[0] == 200
         finally:
             stop(proc, timeout=30)
+    # --verbose: Jupyter's log stays on the terminal, no log file
+    assert "ServerApp] dnn_lab | extension was successfully loaded" in terminal
+    assert not (tmp_path / "ws" / LOG_NAME).exists() and "jupyter.log" not in terminal
 
 
 def test_existing_notebook_is_kept(tmp_path):
@@ -143,6 +155,52 @@ def test_command_line_is_local_offline_and_enables_the_extension(tmp_path):
     assert "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate" in argv
     assert "--ServerApp.open_browser=False" in argv
     assert "--LabApp.default_url=/lab/tree/step_by_step.ipynb" in argv
+
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _help(capsys, monkeypatch, *argv, env=None):
+    monkeypatch.delenv("DNN_LAB_LANG", raising=False)
+    if env:
+        monkeypatch.setenv("DNN_LAB_LANG", env)
+    monkeypatch.setenv("COLUMNS", "80")
+    with pytest.raises(SystemExit) as exc:
+        parse_args([*argv, "--help"])
+    assert exc.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_speaks_the_students_language(capsys, monkeypatch):
+    """Does `dnn-lab lab --help` come in both languages by default (each option's Chinese line above its
+    English one), in Chinese only with --lang zh (full-width colons), in English only with --lang en or
+    $DNN_LAB_LANG=en, with no RST backticks and ./dnn-lab never broken at its hyphen?"""
+    both = _help(capsys, monkeypatch)
+    zh = _help(capsys, monkeypatch, "--lang", "zh")
+    en = _help(capsys, monkeypatch, "--lang=en")
+    assert _help(capsys, monkeypatch, env="en") == en
+    assert _help(capsys, monkeypatch, "--lang", "zh", env="en") == zh
+    for text in (both, zh, en):
+        assert "`" not in text and "./dnn-lab" in text and "--verbose" in text and LOG_NAME in text
+    assert not CJK.search(en) and en.startswith("usage: dnn-lab lab")
+    assert "usage" not in zh and "options" not in zh
+    assert zh.startswith("用法： dnn-lab lab") and "选项：\n" in zh and "位置参数：\n" in zh
+    lines = both.splitlines()
+    zh_line = next(i for i, line in enumerate(lines) if "不自动打开浏览器" in line)
+    assert "do not open a browser" in lines[zh_line + 1]
+    assert "显示本帮助并退出" in both and "show this help and exit" in both
+
+
+def test_help_wraps_by_display_width():
+    """Does the help's wrapper count a Chinese character as two columns, break between Chinese
+    characters but never inside ./dnn-lab, and never start a line with a closing punctuation mark?"""
+    lines = wrap_display("工作文件夹，不存在时自动创建（默认：./dnn-lab）；已有的笔记本会保留，不会被覆盖", 20)
+    assert all(sum(2 if CJK.match(ch) else 1 for ch in line) <= 22 for line in lines)
+    assert len(lines) > 3 and "".join(lines).replace(" ", "") == \
+        "工作文件夹，不存在时自动创建（默认：./dnn-lab）；已有的笔记本会保留，不会被覆盖"
+    assert any("./dnn-lab" in line for line in lines)
+    assert not any(line[0] in "，。；：、）" for line in lines)
+    assert wrap_display("a-b c-d", 3) == ["a-b", "c-d"]
 
 
 def test_student_page_config_disables_nbgrader_only_there():

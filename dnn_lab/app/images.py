@@ -25,22 +25,48 @@ def sample_image():
     return resources.files("dnn_lab.app") / SAMPLE
 
 
+class ImageError(Exception):
+    """A picture the student named that is not there or is not a picture: one line in the student's
+    language in the notebook (no traceback through Pillow). ``message_id`` and ``params`` for tests."""
+
+    def __init__(self, message_id, lang=None, **params):
+        from ..messages import t
+        self.message_id, self.params = message_id, params
+        super().__init__(t(message_id, lang, **params))
+
+    def _render_traceback_(self):
+        return str(self).splitlines()
+
+
+class ImageNotFoundError(ImageError, FileNotFoundError):
+    """No file at the path given."""
+
+
 def read_image(source):
     """``source`` (path, Traversable, PIL image or array) as a float array in
-    [0, 1] of shape (H, W), (H, W, 3) or (H, W, 4)."""
+    [0, 1] of shape (H, W), (H, W, 3) or (H, W, 4).  A path that is not a file raises
+    :class:`ImageNotFoundError`, a file that is not a picture :class:`ImageError`."""
     if isinstance(source, np.ndarray):
         return _to_unit(source)
     try:
-        from PIL import Image
+        from PIL import Image, UnidentifiedImageError
     except ImportError as exc:  # pragma: no cover - Pillow comes with matplotlib
         raise ImportError("reading image files needs Pillow: pip install pillow") from exc
     if isinstance(source, Image.Image):
         return _from_pil(source)
-    if hasattr(source, "open") and not isinstance(source, (str, bytes)):
+    import os
+    if hasattr(source, "open") and not isinstance(source, (str, bytes, os.PathLike)):  # a Traversable
         with source.open("rb") as fh, Image.open(fh) as img:
             return _from_pil(img)
-    with Image.open(source) as img:
-        return _from_pil(img)
+    path = os.fsdecode(os.fspath(source))
+    if not os.path.isfile(path):
+        raise ImageNotFoundError("ui.image_not_found", path=path,
+                                 folder=os.path.abspath(os.path.dirname(path) or "."))
+    try:
+        with Image.open(path) as img:
+            return _from_pil(img)
+    except (UnidentifiedImageError, OSError, ValueError) as exc:  # not a picture, truncated, unsupported
+        raise ImageError("ui.image_unreadable", source=path, error=type(exc).__name__) from None
 
 
 def _from_pil(img):

@@ -91,47 +91,79 @@ class Part1(Mapping):
         return tuple(n for n in FUNCTIONS if n in self.reports and not self.reports[n].passed)
 
     @property
+    def not_written(self):
+        """Functions still as handed out (their check says ``not_implemented``): Part 1 is not done yet."""
+        return tuple(n for n in self.failed if self.reports[n].hints[:1] == ["not_implemented"])
+
+    @property
+    def wrong(self):
+        """Functions that were written but fail their checks."""
+        return tuple(n for n in self.failed if n not in self.not_written)
+
+    @property
     def ok(self):
         return not self.missing and not self.failed and len(self.functions) == len(FUNCTIONS)
 
     def message_ids(self):
         """The ids of the summary's lines (tests assert on these, not on text)."""
         ids = [] if not self.ok else ["ui.part1_loaded"]
-        if self.failed:
+        if self.wrong:
             ids.append("ui.part1_some_failed")
         ids += ["ui.part1_cell_error"] * len(self.cell_errors)
         if self.missing:
             ids.append("ui.part1_missing")
-        if not self.ok:
+        if self.not_written:
+            ids.append("ui.part1_not_written")
+        if self.wrong or self.cell_errors or self.missing:
             ids.append("ui.part1_fix")
         return ids
 
     def summary(self, lang=None):
+        """Plain text (no Markdown backticks): one line per wrong function (step and the hint's first
+        sentence), one line for the functions not written yet, one for those not defined."""
         lang = lang or get_language()
         shown = _shown_path(self.path)
         if self.ok:
             return t("ui.part1_loaded", lang, n=len(self.functions), path=shown)
         lines = []
-        if self.failed:
+        if self.wrong:
             lines.append(t("ui.part1_some_failed", lang, path=shown))
-            for name in self.failed:
+            for name in self.wrong:
                 report = self.reports[name]
-                lines.append("  " + t("ui.failed_at", lang, fn=name, step=report.failed_step, case=report.failed_case))
-                if report.failures:
-                    lines += [f"      {x}" for x in report.failures[0].text.splitlines()]
+                line = "  " + t("ui.failed_at", lang, fn=name, step=report.failed_step, case=report.failed_case)
                 if report.hints:
-                    hint = t("hint." + report.hints[0], lang).splitlines()
-                    lines += [f"      {t_short('ui.hint', lang)}: {hint[0]}"] + [f"      {x}" for x in hint[1:]]
+                    line += " " + _first_sentence(t("hint." + report.hints[0], lang))
+                lines.append(_plain(line))
         for cell, error in self.cell_errors:
             lines.append(t("ui.part1_cell_error", lang, cell=cell, error=error))
         if self.missing:
-            lines.append(t("ui.part1_missing", lang, path=shown, names=", ".join(self.missing)))
-        lines.append(t("ui.part1_fix", lang))
+            lines.append(t("ui.part1_missing", lang, path=shown, names=_names(self.missing, lang)))
+        if self.not_written:
+            lines.append(t("ui.part1_not_written", lang, path=shown, n=len(self.not_written),
+                           names=_names(self.not_written, lang)))
+        if self.wrong or self.cell_errors or self.missing:
+            lines.append(t("ui.part1_fix", lang))
         return "\n".join(lines)
 
     def __repr__(self):
         return f"<Part1 {len(self.functions)} functions from {self.path}; failed={list(self.failed)} " \
                f"missing={list(self.missing)}>"
+
+
+def _names(names, lang):
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def _plain(text):
+    """Text for a plain-text output: Markdown code backticks dropped."""
+    return text.replace("`", "")
+
+
+def _first_sentence(text):
+    import re
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    m = re.match(r"(.+?[。！？.!?])(\s|$)", first)
+    return m.group(1) if m else first
 
 
 def _shown_path(path):

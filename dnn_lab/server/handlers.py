@@ -46,7 +46,9 @@ class PageHandler(_Base, JupyterHandler):
     @web.authenticated
     @authorized
     def get(self):
-        html = render_page(self.base_url, self.xsrf_token.decode("ascii"), list_assignments()["assignments"])
+        # the lab's language (dnn-lab lab --lang) is the page's and the fresh copy's default
+        html = render_page(self.base_url, self.xsrf_token.decode("ascii"), list_assignments()["assignments"],
+                           lang=self.settings.get("dnn_lab_lang", "both"))
         course_dir = course_directory(self.settings.get("config"))
         if course_dir:  # the instructor's server only (c.DnnLab.course_directory)
             section = render_section(class_summaries(course_dir))

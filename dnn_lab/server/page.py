@@ -2,7 +2,12 @@
 
 Every text is rendered in both languages (``<span class="zh">`` and
 ``<span class="en">``); a toggle (remembered in localStorage) shows Chinese,
-English or both.  The script calls the JSON API with Jupyter's XSRF token.
+English or both.  The page starts in the lab's language (``dnn-lab lab --lang``,
+the server setting ``dnn_lab_lang``; both by default), which is also the
+fresh-copy default.  Labels end with the colon of their language (Chinese
+full-width ``：``); times are the browser's local time, written
+``2026年12月7日 22:36`` in Chinese and ``2026-12-07 22:36`` otherwise.
+The script calls the JSON API with Jupyter's XSRF token.
 """
 import json
 from html import escape
@@ -22,6 +27,7 @@ h1 { margin: 0 0 .2rem; } h2 { border-bottom: 1px solid var(--line); padding-bot
 body.lang-zh .en, body.lang-en .zh { display: none; }
 body.lang-both span.en:not(:first-child)::before { content: " / "; color: var(--muted); }
 body.lang-both p.en, body.lang-both div.en { color: var(--muted); }
+body.lang-both .when .zh { display: none; } body.lang-both .when span.en::before { content: none; }
 table { border-collapse: collapse; margin: .5rem 0; width: 100%; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
@@ -45,12 +51,13 @@ SCRIPT = r"""
   const TX = CFG.texts;
   const api = (p) => CFG.baseUrl + 'dnn-lab/api/' + p;
 
-  function bi(key, extra) {
+  const COLON = { zh: '：', en: ': ' };
+  function bi(key, colon) {
     const frag = document.createDocumentFragment();
     for (const lang of ['zh', 'en']) {
       const s = document.createElement('span');
       s.className = lang;
-      s.textContent = (TX[key] ? TX[key][lang] : key) + (extra || '');
+      s.textContent = (TX[key] ? TX[key][lang] : key) + (colon ? COLON[lang] : '');
       frag.appendChild(s);
     }
     return frag;
@@ -116,7 +123,7 @@ SCRIPT = r"""
         const d = await call('POST', 'repair', { path: repairForm.elements.path.value.trim() });
         box.className = 'result ok';
         const names = (key, ns) => {
-          const div = el('div', { class: 'list-' + key }, el('strong', {}, bi('repair.' + key)), ': ');
+          const div = el('div', { class: 'list-' + key }, el('strong', {}, bi('repair.' + key, true)));
           if (!ns.length) div.append(bi('none'));
           ns.forEach((n, i) => { if (i) div.append(', '); div.append(el('code', { class: 'name' }, n)); });
           return div;
@@ -129,10 +136,18 @@ SCRIPT = r"""
     });
   });
 
+  // the browser's local time: 2026年12月7日 22:36 (zh), 2026-12-07 22:36 (en; both shows this one)
   function localTime(iso) {
-    if (!iso) return '';
+    const frag = document.createDocumentFragment();
+    if (!iso) return frag;
     const d = new Date(iso);
-    return isNaN(d) ? iso : d.toLocaleString();
+    const two = (n) => String(n).padStart(2, '0');
+    const hm = two(d.getHours()) + ':' + two(d.getMinutes());
+    const text = isNaN(d) ? { zh: iso, en: iso } : {
+      zh: d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日 ' + hm,
+      en: d.getFullYear() + '-' + two(d.getMonth() + 1) + '-' + two(d.getDate()) + ' ' + hm };
+    for (const lang of ['zh', 'en']) frag.append(el('span', { class: lang, 'data-iso': iso }, text[lang]));
+    return frag;
   }
 
   async function loadProgress() {
@@ -143,8 +158,8 @@ SCRIPT = r"""
       if (!d.folders.length) { box.append(el('p', { class: 'muted' }, bi('progress.empty'))); return; }
       for (const f of d.folders) {
         const sec = el('section', { class: 'progress-folder', 'data-folder': f.folder });
-        sec.append(el('h3', {}, bi('progress.folder', ': '), el('code', {}, f.folder || '/')));
-        if (f.notebooks.length) sec.append(el('p', { class: 'muted' }, bi('progress.notebooks', ': '), f.notebooks.join(', ')));
+        sec.append(el('h3', {}, bi('progress.folder', true), el('code', {}, f.folder || '/')));
+        if (f.notebooks.length) sec.append(el('p', { class: 'muted' }, bi('progress.notebooks', true), f.notebooks.join(', ')));
         if (f.error) { sec.append(el('p', { class: 'fail' }, bi('error.' + f.error))); box.append(sec); continue; }
         const head = el('tr', {}, ...['exercise', 'status', 'failed_step', 'hints', 'time'].map((k) => el('th', {}, bi(k))));
         const rows = f.exercises.map((x) => el('tr', { 'data-exercise': x.name },
@@ -152,7 +167,7 @@ SCRIPT = r"""
           el('td', { class: x.passed === true ? 'pass' : x.passed === false ? 'fail' : 'muted' },
              bi(x.passed === true ? 'passed' : x.passed === false ? 'failed' : 'unknown')),
           el('td', {}, x.failed_step || ''), el('td', {}, x.hints.join(', ')),
-          el('td', { class: 'muted' }, localTime(x.time))));
+          el('td', { class: 'muted when' }, localTime(x.time))));
         sec.append(el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)));
         box.append(sec);
       }
@@ -162,7 +177,7 @@ SCRIPT = r"""
   for (const b of document.querySelectorAll('.toggle button')) b.addEventListener('click', () => setLang(b.dataset.lang));
   let saved = null;
   try { saved = localStorage.getItem('dnn-lab-page-lang'); } catch (e) {}
-  setLang(['zh', 'en', 'both'].includes(saved) ? saved : 'both');
+  setLang(['zh', 'en', 'both'].includes(saved) ? saved : CFG.lang);
   document.getElementById('progress-refresh').addEventListener('click', loadProgress);
   loadProgress();
   document.body.dataset.ready = 'true';
@@ -170,53 +185,66 @@ SCRIPT = r"""
 """
 
 
-def bi(key, tag="span", **attrs):
-    """Both languages of ``key`` as sibling elements; CSS shows the chosen one(s)."""
+COLON = {"zh": "：", "en": ": "}
+
+
+def bi(key, tag="span", colon=False, **attrs):
+    """Both languages of ``key`` as sibling elements; CSS shows the chosen one(s). ``colon``: each ends
+    with its language's colon."""
     extra = "".join(f' {k.rstrip("_")}="{escape(str(v))}"' for k, v in attrs.items())
-    return "".join(f'<{tag} class="{lang}"{extra}>{escape(TEXTS[key][lang])}</{tag}>' for lang in ("zh", "en"))
+    return "".join(f'<{tag} class="{lang}"{extra}>{escape(TEXTS[key][lang] + (COLON[lang] if colon else ""))}</{tag}>'
+                   for lang in ("zh", "en"))
 
 
-def _lang_options(langs):
-    return "".join(f'<option value="{lang}"{" selected" if lang == "both" else ""}>'
-                   f'{escape(TEXTS["lang." + lang]["zh"])} / {escape(TEXTS["lang." + lang]["en"])}</option>'
-                   for lang in langs)
+def plain(key, lang):
+    """``key`` as plain text in the page's language (both: "zh / en"), for places without spans."""
+    entry = TEXTS[key]
+    return entry[lang] if lang in ("zh", "en") else f"{entry['zh']} / {entry['en']}"
 
 
-def render_page(base_url, xsrf_token, assignments):
-    """The whole page. ``assignments``: [{"name", "langs"}] as the API returns them."""
+def _lang_options(langs, page_lang):
+    default = page_lang if page_lang in langs else ("both" if "both" in langs else langs[0])
+    return "".join(f'<option value="{lang}"{" selected" if lang == default else ""}>'
+                   f'{escape(plain("lang." + lang, page_lang))}</option>' for lang in langs)
+
+
+def render_page(base_url, xsrf_token, assignments, lang="both"):
+    """The whole page in ``lang`` (the lab's language: zh, en or both; the toggle switches it, and it is
+    the fresh-copy default). ``assignments``: [{"name", "langs"}] as the API returns them."""
+    if lang not in ("zh", "en", "both"):
+        lang = "both"
     rows, forms = [], []
     for a in assignments:
         name = escape(a["name"])
-        langs = " · ".join(escape(TEXTS["lang." + lang]["zh"] + " / " + TEXTS["lang." + lang]["en"])
-                           for lang in a["langs"])
+        langs = " · ".join(escape(plain("lang." + code, lang)) for code in a["langs"])
         rows.append(f"<tr><td><code>{name}</code></td><td>{langs}</td></tr>")
         forms.append(f"""
 <form class="fresh" data-assignment="{name}">
   <h3><code>{name}</code></h3>
   <label>{bi("languages")}</label>
-  <select name="lang">{_lang_options(a["langs"])}</select>
+  <select name="lang">{_lang_options(a["langs"], lang)}</select>
   <label>{bi("folder")}</label>
   <input type="text" name="folder" value="" placeholder="my-work">
   <p><button type="submit" class="primary fresh-button">{bi("fresh")}</button></p>
   <div class="result" role="status"></div>
 </form>""")
-    config = {"baseUrl": base_url, "xsrf": xsrf_token, "texts": TEXTS}
+    config = {"baseUrl": base_url, "xsrf": xsrf_token, "texts": TEXTS, "lang": lang}
     # "</" must not close the script element early
     config_json = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
     return f"""<!DOCTYPE html>
-<html lang="zh-Hans">
+<html lang="{"en" if lang == "en" else "zh-Hans"}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(TEXTS["title"]["zh"])} · {escape(TEXTS["title"]["en"])}</title>
+<title>{escape(plain("title", lang).replace(" / ", " · "))}</title>
 <style>{CSS}</style>
 </head>
-<body class="lang-both">
+<body class="lang-{lang}" data-lab-lang="{lang}">
 <header>
   <h1>{bi("title")}</h1>
   <p class="sub">{bi("subtitle")}</p>
   <div class="toggle" role="group">
-    {bi("language")}:
+    {bi("language", colon=True)}
     <button type="button" data-lang="zh">中文</button>
     <button type="button" data-lang="en">English</button>
     <button type="button" data-lang="both">中文 + English</button>
