@@ -36,7 +36,9 @@ def load_solutions(assignment="step_by_step", root=None):
     namespace = {"np": np, "copy": copy, "__name__": f"solutions_{assignment}"}
     namespace.update({name: getattr(helpers, name) for name in helpers.HELPERS})
     if assignment != "step_by_step":
+        from .app import provided_names  # what Part 2's setup cell imports
         namespace.update(load_solutions("step_by_step", root))
+        namespace.update(provided_names())
     for cell in solution_cells(nb):
         exec(compile(cell.source, f"<{assignment}:{cell.metadata['nbgrader']['grade_id']}>", "exec"), namespace)
     return namespace

@@ -319,6 +319,24 @@ def _run_with_limit(target, seconds):
 # ---- spies ----------------------------------------------------------------------
 
 
+def snapshot(value, depth=0):
+    """``value`` as it is now: arrays copied, dicts, lists and tuples rebuilt around copies, anything
+    else kept.  What a spy records must not change afterwards — a model that updates its parameters
+    in place (``parameters["W1"] = W1 - lr * dW1``, ``parameters[k] -= …``) would otherwise turn the
+    recorded initial parameters into the trained ones."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if depth < 8:
+        kind = type(value)
+        if kind is dict:
+            return {k: snapshot(v, depth + 1) for k, v in value.items()}
+        if kind is list:
+            return [snapshot(v, depth + 1) for v in value]
+        if kind is tuple:
+            return tuple(snapshot(v, depth + 1) for v in value)
+    return value
+
+
 def _with_spies(fn, spy_names, record):
     """A copy of ``fn`` whose global lookups of ``spy_names`` hit recording
     wrappers.  The notebook namespace itself is not touched."""
@@ -331,12 +349,13 @@ def _with_spies(fn, spy_names, record):
             continue
 
         def wrapper(*args, __inner=inner, __name=name, **kwargs):
+            given = snapshot((args, kwargs))  # the inputs as passed, before the call can change them
             try:
                 result = __inner(*args, **kwargs)
             except BaseException:
                 record.setdefault("!raised", (__name, args, kwargs))
                 raise
-            record.setdefault(__name, []).append((args, kwargs, result))
+            record.setdefault(__name, []).append((*given, snapshot(result)))
             return result
         namespace[name] = wrapper
     clone = types.FunctionType(fn.__code__, namespace, fn.__name__, fn.__defaults__, fn.__closure__)

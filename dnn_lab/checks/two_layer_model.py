@@ -136,8 +136,8 @@ def first_grads(ctx):
     """{dW1, db1, …} of iteration 0, or None.  The backward helpers' results
     come first: they are new objects on every call, whereas the ``grads`` dict
     given to ``update_parameters`` is often one dict refilled at every
-    iteration (the spies keep references), which then holds the last
-    iteration's values — it is used only when each call got its own dict."""
+    iteration; the spies record snapshots (``sandbox.snapshot``), so each
+    holds the values it had when that call was made."""
     backwards = _calls(ctx, "L_model_backward")
     if backwards and isinstance(backwards[0][2], dict):
         return backwards[0][2]
@@ -152,7 +152,7 @@ def first_grads(ctx):
         return grads
     updates = _calls(ctx, "update_parameters")
     given = [_arg(call, 1, "grads") for call in updates[:2]]
-    if given and isinstance(given[0], dict) and (len(given) == 1 or given[0] is not given[1]):
+    if given and isinstance(given[0], dict):
         return given[0]
     return None
 
@@ -384,11 +384,17 @@ def error_step(ctx):
 # ---- expected data (maintainer side: calls the source notebook's solutions) ----------------------
 
 
+# What Part 2's setup cell provides besides the Part 1 functions; the solutions that record the
+# expected data need them (``dev.load_solutions`` and the grader's references put them there: the
+# checks never import ``dnn_lab.app``).
+PROVIDED = ("initialize_parameters_deep_scaled", "TrainingProgress")
+
+
 def provided(solutions):
-    """The solutions namespace with the names Part 2's setup cell provides."""
-    from ..app import provided_names
-    for name, value in provided_names().items():
-        solutions.setdefault(name, value)
+    """The solutions namespace, checked to hold what Part 2's setup cell provides."""
+    missing = [name for name in PROVIDED if name not in solutions]
+    if missing:
+        raise KeyError(f"the solutions namespace lacks Part 2's provided names: {', '.join(missing)}")
     return solutions
 
 
