@@ -163,3 +163,75 @@ def test_code_under_a_message_is_indented_without_a_bullet():
     both = render_text(report, "both", details=False).splitlines()
     assert [line for line in both if line.startswith("  - ")] == [
         line for line in both if line.startswith("  - ") and ("Wx" in line or "ValueError" in line)]
+
+
+# --------------------------------------------------------------------------- every wrong variant of the tests
+
+UNFILLED = re.compile(r"\{[A-Za-z_]\w*\}")
+
+
+def rendering_problems(report, label):
+    """What goes wrong when ``report`` is shown in zh and en as text (with details) and HTML, and as the
+    diagram's note: a fallback instead of the report, a {field} left unfilled, a finding whose own
+    message does not format.  Empty when all is well."""
+    from dnn_lab.diagram import report_notes
+    import html
+    problems = []
+    fallback = t("ui.render_failed", "en")
+    # Braces the student wrote (the code quoted under a message) are theirs, not unfilled fields.
+    quoted = ["f'W{l}'"] + [v for f in report.failures + report.warnings for v in f.params.values()
+                            if isinstance(v, str) and "{" in v]
+    for lang in ("zh", "en"):
+        for kind, shown in (("text", render_text(report, lang, details=True)), ("html", render_html(report, lang))):
+            plain = html.unescape(re.sub(r"<[^>]+>", "", shown)) if kind == "html" else shown
+            for code in quoted:
+                plain = plain.replace(code, "")
+            if fallback in plain or 'data-render-failed="1"' in shown:
+                problems.append((label, lang, kind, "fallback"))
+            elif UNFILLED.search(plain):
+                problems.append((label, lang, kind, UNFILLED.search(plain).group(0)))
+            elif f"`{report.exercise}`" not in shown and f"<code>{report.exercise}</code>" not in shown:
+                problems.append((label, lang, kind, "exercise not named"))
+        for f in report.failures + report.warnings:
+            try:
+                t(f.message_id, lang, fn=report.exercise, **f.params)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                problems.append((label, lang, f.message_id, repr(exc)))
+        try:
+            report_notes(report, lang)
+        except Exception as exc:  # noqa: BLE001
+            problems.append((label, lang, "diagram note", repr(exc)))
+    return problems
+
+
+def test_every_wrong_variant_of_part1_renders(as_student):
+    """Does the report of every wrong implementation in test_checks_wrong.py and test_checks_diagnosis.py render
+    as text and HTML in zh and en (and as a diagram note), with every finding's message filled?"""
+    import test_checks_diagnosis
+    import test_checks_wrong
+    from dnn_lab.checks import run_checks
+    reports = [(fn.__name__, run_checks(ex, as_student(fn), lang="en", timeout=5))
+               for ex, fn, _step, _hint in test_checks_wrong.WRONG]
+    reports += [(fn.__name__, test_checks_diagnosis._run(ex, fn, helpers, as_student))
+                for _cls, ex, fn, helpers, _step, _hint in test_checks_diagnosis.DIAGNOSED]
+    assert len(reports) >= 150 and all(not r.passed for _, r in reports)
+    assert [p for label, report in reports for p in rendering_problems(report, label)] == []
+
+
+def test_every_wrong_variant_of_part2_renders():
+    """Does the report of every wrong Part 2 version in test_application_checks.py render as text and HTML in
+    zh and en, with every finding's message filled?"""
+    import test_application_checks as app
+    from dnn_lab.checks import run_checks
+    from dnn_lab.checks.two_layer_model import provided
+    from dnn_lab.dev import load_solutions
+    from nbutil import solution_sources
+    solutions, sources = provided(load_solutions("application")), solution_sources("application")
+    reports = []
+    for name, table in (("two_layer_model", app.TWO_LAYER_WRONG), ("L_layer_model", app.L_LAYER_WRONG),
+                        ("predict", app.PREDICT_WRONG)):
+        for variant, (edits, _step, _hint) in sorted(table.items()):
+            fn = app.build(solutions, sources[name], name, edits)
+            reports.append((f"{name}:{variant}", run_checks(name, fn, lang="en")))
+    assert len(reports) >= 30 and all(not r.passed for _, r in reports)
+    assert [p for label, report in reports for p in rendering_problems(report, label)] == []
