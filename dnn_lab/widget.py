@@ -162,7 +162,8 @@ def report_bundle(report, lang, version_text=(), version=None):
     return bundle({"text/plain": render_text(report, lang, version=version_text),
                    "text/html": render_html(report, lang, version=version_text)},
                   kind="report", exercise=report.exercise, passed=report.passed, state=state_of(report),
-                  failed_step=report.failed_step, hints=list(report.hints), version=dict(version or {}))
+                  failed_step=report.failed_step, hints=list(report.hints), callee=report.callee,
+                  version=dict(version or {}))
 
 
 def error_bundle(exc, lang):
@@ -171,12 +172,12 @@ def error_bundle(exc, lang):
         text = str(exc)
         return bundle({"text/plain": text + "\n", "text/html": f'<div style="color:#cf222e">{rich(text)}</div>'},
                       kind="error", message_id="ui.unknown_exercise", error_type=type(exc).__name__)
-    text = t("ui.internal_error", lang, error=f"{type(exc).__name__}: {exc}")
+    text = t("ui.internal_error", lang, error=type(exc).__name__)
+    # The student sees one line, never a traceback; maintainers find it in the output's metadata.
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)[-6:])
-    html = (f'<div style="color:#cf222e;font-family:sans-serif">{rich(text)}</div>'
-            f'<details><summary>traceback</summary><pre style="font-size:11px">{esc(tb)}</pre></details>')
-    return bundle({"text/plain": f"{text}\n{tb}", "text/html": html},
-                  kind="error", message_id="ui.internal_error", error_type=type(exc).__name__)
+    html = f'<div style="color:#cf222e;font-family:sans-serif">{rich(text)}</div>'
+    return bundle({"text/plain": f"{text}\n", "text/html": html},
+                  kind="error", message_id="ui.internal_error", error_type=type(exc).__name__, traceback=tb)
 
 
 def missing_bundle(name, lang):

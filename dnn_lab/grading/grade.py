@@ -143,7 +143,7 @@ def _failure_reason(fn, report):
 
 
 def grade_exercise(session, exercise, cells, names, *, references, specs, isolate=True, timeout=10.0,
-                   lang="both", application=False, notebook_names=()):
+                   lang="both", application=False, notebook_names=(), callee_reports=None):
     started = time.perf_counter()
     ex = get_exercise(exercise)
     proxies = USES.get(exercise, ()) if isolate else ()
@@ -156,7 +156,10 @@ def grade_exercise(session, exercise, cells, names, *, references, specs, isolat
             reason = fn.gone[0] if fn.gone else ("cell_error" if errors else "not_implemented")
             return Verdict(exercise, False, reason, report, detail={"errors": errors},
                            seconds=time.perf_counter() - started)
-        report = run_checks(exercise, fn, lang=lang, timeout=timeout, caller=fn.call_student)
+        # Not isolated, the callees are the student's own: a wrong one is named (checks/blame.py) from its
+        # verdict, graded before (exercise order); isolated, they are the references and nothing is blamed.
+        report = run_checks(exercise, fn, lang=lang, timeout=timeout, caller=fn.call_student,
+                            callee_reports=None if isolate else callee_reports)
         if not report.passed:
             first = report.hints[0] if report.hints else None
             reason = _failure_reason(fn, report) or {"timeout": "timeout", "not_implemented": "not_implemented"}.get(
@@ -193,6 +196,7 @@ def grade_notebook(nb, assignment, references, *, isolate=True, timeout=10.0, li
             verdicts[exercise] = grade_exercise(session, exercise, cells, names, references=references, specs=specs,
                                                 isolate=isolate or (application and not part1_cells),
                                                 timeout=timeout, lang=lang, application=application,
-                                                notebook_names=data_names)
+                                                notebook_names=data_names,
+                                                callee_reports={n: v.report for n, v in verdicts.items()})
         level = session.level
     return verdicts, level
