@@ -98,6 +98,14 @@ MESSAGES = {
         "zh": "用到了一个此处不存在的名字：用提示的名字，或在使用前先给它赋值。多半是拼写错误、中途改了变量名，或调用了不存在的函数。",
         "en": "A name is used that does not exist at that point: use the suggested name, or assign the variable before using it. Usually it is a typo, a variable renamed halfway, or a helper that does not exist.",
     },
+    "hint.function_missing": {
+        "zh": "先运行定义那个函数的单元格，再检查这一个：它属于另一个练习，而这个练习要调用它。",
+        "en": "Run the cell that defines that function first, then check this one again: it belongs to another exercise, and this one calls it.",
+    },
+    "hint.callee_wrong": {
+        "zh": "先修好上面点名的那个函数，再检查这一个：它自身的检查没有通过，而这个练习调用了它。这个练习自己的代码可能没有错。",
+        "en": "Fix the function named above first, then check this one again: it fails its own check, and this exercise calls it. This exercise's own code may well be right.",
+    },
     "hint.loop_variable_scope": {
         "zh": "循环变量（例如 l）在循环外被使用：循环开始前它还不存在；循环一次都不执行时（例如 L = 1）它永远不会被赋值。在循环外用 L 来写下标，例如 caches[L-1]、'W' + str(L)。",
         "en": "A loop variable (such as l) is used outside its loop: before the loop it does not exist yet, and when the loop runs zero times (L = 1, say) it is never set. Outside the loop, index with L: caches[L-1], 'W' + str(L).",
@@ -278,6 +286,22 @@ MESSAGES = {
     "msg.key_missing_plain": {
         "zh": "`{where}` 第 {line} 行读取的键 {key} 在那时还不存在：\n    {code}",
         "en": "`{where}` line {line} reads the key {key}, which does not exist at that point:\n    {code}",
+    },
+    "msg.function_missing": {
+        "zh": "`{where}` 第 {line} 行调用的 `{name}` 还没有定义：它是练习 {number} 的函数，请先写好并运行它的单元格。\n    {code}",
+        "en": "`{where}` line {line} calls `{name}`, which is not defined yet: it is the function of Exercise {number}; write it and run its cell first.\n    {code}",
+    },
+    "msg.function_missing_part1": {
+        "zh": "`{where}` 第 {line} 行调用的 `{name}` 还没有定义：它是第一部分练习 {number} 的函数，请先运行载入第一部分的单元格（load_part1）。\n    {code}",
+        "en": "`{where}` line {line} calls `{name}`, which is not defined yet: it is the function of Part 1's Exercise {number}; run the cell that loads Part 1 (load_part1) first.\n    {code}",
+    },
+    "msg.callee_wrong": {
+        "zh": "这里调用的 `{callee}`（练习 {number}）自身没有通过检查：先修好它，再检查 `{fn}`。",
+        "en": "`{callee}` (Exercise {number}), called here, fails its own check: fix it first, then check `{fn}` again.",
+    },
+    "msg.callee_wrong_part1": {
+        "zh": "这里调用的 `{callee}`（第一部分练习 {number}）自身没有通过检查：在第一部分的笔记本里修好它并保存，再运行载入第一部分的单元格（load_part1）。",
+        "en": "`{callee}` (Part 1, Exercise {number}), called here, fails its own check: fix it in the Part 1 notebook, save it, and run the cell that loads Part 1 (load_part1) again.",
     },
     "msg.undefined_name": {
         "zh": "`{where}` 第 {line} 行用到的 `{name}` 在此处没有定义：\n    {code}",
@@ -538,6 +562,14 @@ MESSAGES = {
         "zh": "✗ `{fn}`：在步骤“{step}”失败（{case}）。",
         "en": "✗ `{fn}`: failed at step {step} (case {case}).",
     },
+    "ui.callee_wrong": {
+        "zh": "✗ `{fn}`：错误出在你写的 `{callee}`（练习 {number}）里，而不是 `{fn}` 本身。",
+        "en": "✗ `{fn}`: the mistake is in your `{callee}` (Exercise {number}), not in `{fn}` itself.",
+    },
+    "ui.callee_wrong_part1": {
+        "zh": "✗ `{fn}`：错误出在你在第一部分写的 `{callee}`（练习 {number}）里，而不是 `{fn}` 本身。",
+        "en": "✗ `{fn}`: the mistake is in the `{callee}` you wrote in Part 1 (Exercise {number}), not in `{fn}` itself.",
+    },
     "ui.case": {"zh": "用例", "en": "case"},
     "ui.step": {"zh": "步骤", "en": "step"},
     "ui.result": {"zh": "结果", "en": "result"},
@@ -554,6 +586,10 @@ MESSAGES = {
     "ui.internal_error": {
         "zh": "检查器自身出错（不是你的错）：{error}",
         "en": "The checker itself failed (not your fault): {error}",
+    },
+    "ui.render_failed": {
+        "zh": "检查器无法显示这份报告的说明文字（不是你的错），上面的练习、步骤和提示编号仍然有效。",
+        "en": "The checker could not display this report's explanation (not your fault); the exercise, step and hint id above still hold.",
     },
     "ui.render_failed": {
         "zh": "检查器无法显示这份报告的说明文字（不是你的错），上面的练习、步骤和提示编号仍然有效。",
@@ -584,8 +620,8 @@ MESSAGES = {
     # ---- the student's lab: versions, Run All, grouped feedback (issue 10) ---
     "ui.not_implemented_yet": {"zh": "○ `{fn}` 还没有实现。", "en": "○ `{fn}` is not implemented yet."},
     "ui.stub_not_implemented": {
-        "zh": "{fn} 还没有实现，跳过这一步",
-        "en": "{fn} is not implemented yet; skipping this step",
+        "zh": "{fn} 还没有写完（仍有模板部分），跳过这一步",
+        "en": "{fn} is not finished yet (part of it is still the template); skipping this step",
     },
     "ui.status_not_implemented": {"zh": "还没有实现", "en": "not implemented yet"},
     "ui.status_missing": {"zh": "请先运行定义它的单元格", "en": "run the cell that defines it first"},
@@ -661,6 +697,10 @@ MESSAGES = {
         "en": "no graded functions found in {path}",
     },
     "cli.check.cell_error": {"zh": "单元格 {cell} 无法运行：{error}", "en": "cell {cell} does not run: {error}"},
+    "cli.check.part1": {
+        "zh": "第一部分的函数（{n}/{total} 个）取自 {path}，和笔记本里的 load_part1() 一样。",
+        "en": "Part 1 functions ({n} of {total}) taken from {path}, as the notebook's load_part1() does.",
+    },
     "cli.check.summary": {"zh": "{passed}/{total} 个函数通过", "en": "{passed}/{total} functions passed"},
     # ---- dnn-lab lab (dnn_lab/lab.py) ---------------------------------------
     "lab.wrote": {"zh": "已写入 {path}", "en": "wrote {path}"},
