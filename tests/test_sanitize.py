@@ -112,3 +112,11 @@ def test_the_note_speaks_the_notebooks_language():
     assert "已被移除" in _note(nb) and "removed" not in _note(nb)
     nb, _ = _clean(new_markdown_cell("<script>x</script>"), lang="both")
     assert "已被移除" in _note(nb) and "removed" in _note(nb)
+
+
+def test_a_style_block_is_dropped_without_a_note():
+    """A <style> block (pandas tables, our widget's CSS) could restyle the page: it goes, but it is not a script."""
+    html = "<style>.x{color:red}</style><table><tr><td>1</td></tr></table>"
+    nb, removed = _clean(new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})]))
+    assert removed == 0 and _note(nb) is None
+    assert nb.cells[-1].outputs[0].data["text/html"] == "<table><tbody><tr><td>1</td></tr></tbody></table>"

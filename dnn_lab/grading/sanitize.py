@@ -125,7 +125,7 @@ class ActiveContent(SanitizeHTML):
         kwargs = {"tags": self.tags, "attributes": self.attributes, "strip_comments": True,
                   "protocols": ["http", "https", "mailto", "data"],
                   "css_sanitizer": CSSSanitizer(allowed_css_properties=self.styles)}
-        blocks = INERT_BLOCKS.search(html) is not None
+        blocks = any(m.group(1).lower() == "script" for m in INERT_BLOCKS.finditer(html))  # a <style> is not active
         html = INERT_BLOCKS.sub("", html)  # their text would otherwise stay as text (bleach strips the tags only)
         stripped = bleach.clean(html, strip=True, **kwargs)
         escaped = bleach.clean(html, strip=False, **kwargs)
