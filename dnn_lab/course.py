@@ -27,6 +27,7 @@ from nbgrader.preprocessors import (
     SaveCells,
 )
 
+from dnn_lab.grading.feedback import offline_feedback
 from dnn_lab.grading.nbgrader import DnnLabGrader, HideHiddenTests, SandboxedExecute
 from dnn_lab.nbgrader_lang import LanguagePreprocessor
 
@@ -58,6 +59,9 @@ c.DnnLabGrader.isolate = True         # grade each exercise with reference versi
 c.Execute.timeout = 10
 c.Execute.interrupt_on_timeout = True
 
+# Feedback pages readable offline: maths as MathML written into the page (no MathJax from the
+# network), each exercise named in the score list, in the course language.
+offline_feedback(c, "{lang}")
 # Feedback: check reports, never the hidden tests.
 c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
 '''

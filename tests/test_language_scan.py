@@ -206,3 +206,63 @@ def test_dnn_lab_lab_zh_shows_jupyterlab_in_chinese(tmp_path):
     printed = [line for line in log.read_text(encoding="utf-8").splitlines() if line.startswith("dnn-lab: ")]
     assert len(printed) >= 5 and all(CJK.search(line) for line in printed), printed
     assert (ARTIFACTS / "zh-lab-kernel-menu.png").is_file()
+
+
+# ---- what the Check says in the zh form: no English label a student reads ---------------------------
+# Step and case ids and English words the renderers once showed ("在步骤 layer2（用例 reference）",
+# "[步骤: inputs]", "shape (3, 5)", "- layer 1：…"); code (`…`, identifiers with _ or (), keys) is allowed.
+ENGLISH_LABEL = re.compile(r"(?<![\w.'\"\[])(?:layer ?\d+|inputs|keys|init|forward|backward|update|result|threshold"
+                           r"|accuracy|activation|linear|step|case|cases|shape|expected|got|reference|wide|square"
+                           r"|tall_hidden|one_example|hidden\d+|layers?|iteration|initial)(?![\w(\['\"])")
+
+
+def zh_visible(text):
+    """What a reader of the zh form reads as prose: without `code`, HTML tags and data attributes."""
+    text = re.sub(r"<[^>]+>", " | ", text)  # cells and lines stay apart
+    text = re.sub(r"`[^`\n]*`", " | ", text)
+    # Python's own error message after its type (IndexError: list index out of range) is quoted output
+    return re.sub(r"\b\w*(?:Error|Exception|Warning): [^\n|。（）]*", " | ", text)
+
+
+def english_labels(text):
+    return ENGLISH_LABEL.findall(zh_visible(text)) + english_prose(zh_visible(text))
+
+
+def _wrong_variants():
+    import test_checks_wrong as wrong
+    return [(row[0], row[1]) for row in wrong.WRONG] + list(wrong.SHAPE_ONLY)
+
+
+def test_zh_check_reports_show_no_english_labels(as_student):
+    """Rendered in zh (text, HTML, diagram notes), does every wrong variant's report name its steps
+    and cases in Chinese (第 2 层, 输入, 用例 1, 形状), with the ids only in data- attributes?"""
+    from dnn_lab.checks import run_checks
+    from dnn_lab.diagram import report_notes
+    from dnn_lab.render.html import render_html
+    from dnn_lab.render.text import render_text
+    variants = _wrong_variants()
+    assert len(variants) >= 50
+    bad, steps = [], set()
+    for exercise, fn in variants:
+        report = run_checks(exercise, as_student(fn), lang="zh", timeout=5)
+        assert not report.passed, fn.__name__
+        steps.add(report.failed_step)
+        page = render_html(report, "zh")
+        shown = [render_text(report, "zh"), page, *report_notes(report, "zh").values()]
+        found = [label for text in shown for label in english_labels(text)]
+        if found:
+            bad.append((fn.__name__, sorted(set(found))))
+        assert f'data-failed-step="{report.failed_step}"' in page  # the id stays data
+    assert bad == [], "\n".join(map(str, bad))
+    assert {"layer2", "inputs", "keys"} & steps  # the variants reach steps whose ids are words
+
+
+def test_the_zh_label_scan_can_fail():
+    """Would the scan catch the labels the review found in the zh form, and leave code alone?"""
+    for shown in ("✗ linear_backward：在步骤 layer2（用例 reference）失败。", "  ✗ reference  AL(1,2)  [步骤: inputs]",
+                  "期望：shape (3, 5)：[…]", "- layer 1：应当使用 relu_backward", "出现在：init；3 个用例（reference, wide）"):
+        assert english_labels(shown), shown
+    for shown in ("✗ `linear_backward`：在步骤“第 2 层”失败（用例 1）。", "期望：形状 (3, 5)：[…]",
+                  "用 grads[\"dA\" + str(l + 1)] 和 caches[l]", "第 1 层：应当使用 relu_backward",
+                  "AL(1,3)，layer_dims [4, 3, 2, 1]", "<tr data-case=\"reference\" data-step=\"inputs\">"):
+        assert not english_labels(shown), (shown, english_labels(shown))
