@@ -1,7 +1,11 @@
-"""``dnn-lab check NOTEBOOK``: the public checks of a notebook's functions, from a shell.
+"""``dnn-lab check NOTEBOOK``: the public checks of a notebook's functions, from a shell —
+what the Check button says.
 
 Only the cells that define the graded functions run (definitions and imports;
-see :mod:`dnn_lab.loader`), never the demos or check cells.  Exit status: 0 when
+see :mod:`dnn_lab.loader`), never the demos or check cells; all of them run before
+any function is checked (``--exercise NAME`` checks NAME with the others defined,
+as after Run All), and an application notebook first gets the Part 1 functions the
+way its ``load_part1()`` cell does (:func:`part1_functions`).  Exit status: 0 when
 every function checked passes, 1 when one fails, 2 for bad input (a missing
 file, a folder, not a notebook, an unknown exercise) — said in one bilingual
 line, never a traceback.
@@ -30,15 +34,19 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="dnn-lab check",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=("Run the public checks on the graded functions of a notebook, without running its other cells.\n"
-                     "对 notebook 中需要完成的函数运行公开检查（不运行其他单元格）。"),
+        description=("Run the Check button's public checks on the graded functions of a notebook, without running its\n"
+                     "other cells. Every graded function of the notebook is defined first (as after Run All);\n"
+                     "application.ipynb gets the Part 1 functions from the step_by_step.ipynb beside it.\n"
+                     "对笔记本中需要完成的函数运行与“检查”按钮相同的公开检查（不运行其他单元格）：先定义笔记本里\n"
+                     "所有需要完成的函数（如同运行了所有单元格）；application.ipynb 从同一文件夹的 step_by_step.ipynb\n"
+                     "载入第一部分的函数。"),
         epilog=("exit status / 退出码: 0 all passed / 全部通过, 1 a check failed / 有检查未通过, "
                 "2 bad input / 输入有误\n"
                 f"exercises / 练习: {', '.join(ALL_EXERCISES)}"))
-    parser.add_argument("notebook", help="the notebook file (.ipynb) to check / 要检查的 notebook 文件")
+    parser.add_argument("notebook", help="the notebook file (.ipynb) to check / 要检查的笔记本文件（.ipynb）")
     parser.add_argument("--exercise", action="append", metavar="NAME",
-                        help="check only this function (repeatable; default: every graded function found) "
-                             "/ 只检查这个函数（可重复）")
+                        help="check only this function, with the notebook's other functions defined (repeatable; "
+                             "default: every graded function found) / 只检查这个函数，笔记本里的其他函数照样定义（可重复）")
     parser.add_argument("--lang", choices=LANGS, default=None,
                         help="language of the messages: zh, en or both "
                              "(default: $DNN_LAB_LANG, else the notebook's own, else both) "

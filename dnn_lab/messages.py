@@ -751,6 +751,111 @@ MESSAGES = {
         "zh": "`{fn}`：评分时在单独的进程中检查（这里不运行）。",
         "en": "`{fn}`: checked in a separate process when grading (not run here).",
     },
+    # ---- the exchange and feedback safety (dnn_lab/exchange, grading/sanitize.py) -------------
+    "exchange.refused.owner": {
+        "zh": "拒收 {student} 的提交 {submission}：它声称属于 {student}，却是 {owner} 创建的",
+        "en": "refused {student}'s submission {submission}: it claims to be {student}'s but was made by {owner}",
+    },
+    "exchange.refused.future": {
+        "zh": "拒收 {student} 的提交 {submission}：时间戳 {timestamp} 在未来",
+        "en": "refused {student}'s submission {submission}: its timestamp {timestamp} is in the future",
+    },
+    "exchange.refused.bad_timestamp": {
+        "zh": "拒收 {student} 的提交 {submission}：时间戳 {timestamp} 无法识别",
+        "en": "refused {student}'s submission {submission}: its timestamp {timestamp} cannot be read",
+    },
+    "exchange.refused.bad_name": {
+        "zh": "拒收提交 {submission}：{student} 不是有效的用户名",
+        "en": "refused the submission {submission}: {student} is not a valid user name",
+    },
+    "exchange.refused.no_such_user": {
+        "zh": "拒收提交 {submission}：本机没有用户 {student}",
+        "en": "refused the submission {submission}: there is no user {student} on this machine",
+    },
+    "exchange.refused.not_a_folder": {
+        "zh": "拒收 {student} 的提交 {submission}：它不是文件夹（可能是符号链接）",
+        "en": "refused {student}'s submission {submission}: it is not a folder (a symbolic link?)",
+    },
+    "exchange.refused.symlink": {
+        "zh": "拒收 {student} 的提交 {submission}：{file} 是符号链接（不会跟随链接）",
+        "en": "refused {student}'s submission {submission}: {file} is a symbolic link (links are never followed)",
+    },
+    "exchange.refused.not_a_file": {
+        "zh": "拒收 {student} 的提交 {submission}：{file} 不是普通文件",
+        "en": "refused {student}'s submission {submission}: {file} is not a regular file",
+    },
+    "exchange.refused.file_owner": {
+        "zh": "拒收 {student} 的提交 {submission}：{file} 属于 {owner}，不属于 {student}",
+        "en": "refused {student}'s submission {submission}: {file} belongs to {owner}, not to {student}",
+    },
+    "exchange.refused.unreadable": {
+        "zh": "拒收 {student} 的提交 {submission}：{file} 无法读取",
+        "en": "refused {student}'s submission {submission}: {file} cannot be read",
+    },
+    "exchange.refused.too_big": {
+        "zh": "拒收 {student} 的提交 {submission}：{file} 超过上限（{size} 字节，上限 {limit}）",
+        "en": "refused {student}'s submission {submission}: {file} is too big ({size} bytes, limit {limit})",
+    },
+    "exchange.refused.slow": {
+        "zh": "拒收 {student} 的提交 {submission}：读取超过 {seconds} 秒",
+        "en": "refused {student}'s submission {submission}: reading it took more than {seconds} s",
+    },
+    "exchange.refused.no_notebook": {
+        "zh": "拒收 {student} 的提交 {submission}：其中没有作业的笔记本（{expected}）",
+        "en": "refused {student}'s submission {submission}: it holds none of the assignment's notebooks ({expected})",
+    },
+    "exchange.note.missing": {
+        "zh": "{student} 的提交 {submission} 缺少 {files}",
+        "en": "{student}'s submission {submission} lacks {files}",
+    },
+    "exchange.note.extra": {
+        "zh": "{student} 的提交 {submission}：另有 {count} 个文件不属于作业，未收取（只收笔记本）",
+        "en": "{student}'s submission {submission}: {count} other files are not part of the assignment and were left out (only notebooks are collected)",
+    },
+    "exchange.note.backdated": {
+        "zh": "{student} 的提交 {submission}：声称的时间 {claimed} 早于文件的修改时间 {changed}，按 {changed} 计",
+        "en": "{student}'s submission {submission}: the claimed time {claimed} is before its files changed ({changed}); {changed} counts",
+    },
+    "exchange.layout.no_root": {
+        "zh": "交换目录 {path} 不存在：请联系教师",
+        "en": "the exchange {path} does not exist: ask your instructor",
+    },
+    "exchange.layout.root_not_sticky": {
+        "zh": "交换目录 {path} 人人可写却没有粘滞位（权限 {mode}）：学生可以改名或替换课程文件夹。请管理员运行 `chmod 1777 {path}`",
+        "en": "the exchange {path} is writable by everyone without the sticky bit (mode {mode}): a student could rename or replace the course folder. Ask the administrator to run `chmod 1777 {path}`",
+    },
+    "exchange.layout.wrong_owner": {
+        "zh": "{path} 属于 {owner}，应属于教师 {expected}：可能被人替换过，不使用它。请教师检查后运行 `nbgrader release_assignment`",
+        "en": "{path} belongs to {owner}, not to the instructor {expected}: it may have been replaced and is not used. The instructor should check it, then run `nbgrader release_assignment`",
+    },
+    "exchange.layout.writable": {
+        "zh": "{path} 可被其他用户写入（权限 {mode}）：请教师运行 `chmod 755 {path}`",
+        "en": "{path} is writable by other users (mode {mode}): the instructor should run `chmod 755 {path}`",
+    },
+    "exchange.layout.inbound_not_sticky": {
+        "zh": "{path} 人人可写却没有粘滞位（权限 {mode}）：学生可以改名或删除别人的提交。请教师运行 `chmod 3733 {path}`",
+        "en": "{path} is writable by everyone without the sticky bit (mode {mode}): a student could rename or remove others' submissions. The instructor should run `chmod 3733 {path}`",
+    },
+    "exchange.layout.inbound_listable": {
+        "zh": "{path} 可被所有人列出（权限 {mode}）：学生能看到别人的提交名。请教师运行 `chmod 3733 {path}`",
+        "en": "{path} can be listed by everyone (mode {mode}): students see each other's submission names. The instructor should run `chmod 3733 {path}`",
+    },
+    "exchange.layout.not_a_folder": {
+        "zh": "{path} 不是文件夹（可能是符号链接）：不使用它",
+        "en": "{path} is not a folder (a symbolic link?): it is not used",
+    },
+    "exchange.layout.student_owns": {
+        "zh": "课程的交换文件夹 {path} 属于你自己，而不是教师：不使用它。请联系教师",
+        "en": "the course's exchange folder {path} belongs to you, not to the instructor: it is not used. Ask your instructor",
+    },
+    "feedback.active_removed": {
+        "zh": "为安全起见，本笔记本中的脚本和可执行的 HTML 已被移除（{count} 处），显示的是其余内容。",
+        "en": "For safety, scripts and active HTML were removed from this notebook ({count} places); the rest is shown.",
+    },
+    "feedback.foreign_cells": {
+        "zh": "有 {count} 个单元格带有本作业不认识的评分信息（{cells}）：它们按普通单元格处理，其中的代码照常运行和评分。",
+        "en": "{count} cells carried grading metadata this assignment does not know ({cells}): they were treated as ordinary cells; their code ran and was graded as usual.",
+    },
     # ---- dnn-lab autograde (dnn_lab/autograde) ----------------------------
     "autograde.err.not_course": {
         "zh": "{dir} 不是 nbgrader 课程目录（没有 nbgrader_config.py）：请先运行 `dnn-lab course init`，再在课程目录里运行本命令。",

@@ -173,3 +173,25 @@ def test_a_planted_bug_is_named_by_every_run_it_fails(tmp_path, capsys, assignme
         code, out = run(capsys, folder / "application.ipynb")
         headlines = [line for line in out.splitlines() if line.startswith("✗ ")]
         assert all(f"the `{exercise}` you wrote in Part 1" in line for line in headlines), headlines
+
+
+def test_the_cli_never_prints_a_traceback(tmp_path, capsys, monkeypatch):
+    """When a message cannot be filled, does `dnn-lab check` print the verdict (exercise, step, hint id) and
+    one bilingual line; and when the checker itself breaks, one line naming the error type — never a
+    traceback?"""
+    from dnn_lab import checks
+    from dnn_lab.messages import MESSAGES
+    answers = {"step_by_step": {"compute_cost": solution_sources()["compute_cost"].replace("-(1 / m) *", "(1 / m) *")}}
+    folder = write_course(tmp_path, "en", answers)
+    monkeypatch.setitem(MESSAGES, "hint.sign_error", {"zh": "坏的 {nope}", "en": "broken {nope}"})
+    monkeypatch.setitem(MESSAGES, "msg.sign_error", {"zh": "坏的 {nope}", "en": "broken {nope}"})
+    code, out = run(capsys, folder / "step_by_step.ipynb", "--exercise", "compute_cost")
+    assert code == 1
+    assert "✗ compute_cost · step: cost · hint: sign_error" in out
+    assert t("ui.render_failed", "zh") + " / " + t("ui.render_failed", "en") in out
+
+    def broken(*args, **kwargs):
+        raise KeyError("l")
+    monkeypatch.setattr(checks, "run_checks", broken)
+    code, out = run(capsys, folder / "step_by_step.ipynb", "--exercise", "compute_cost")
+    assert code == 1 and "✗ compute_cost: " + t_short("ui.internal_error", "en", error="KeyError") in out
