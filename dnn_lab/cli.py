@@ -103,14 +103,17 @@ def _dev(args, rest):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="dnn-lab", description=__doc__.split("\n")[0])
+    from .lab import HelpFormatter, help_language, help_text
+    lang = help_language([])  # $DNN_LAB_LANG, else both; `dnn-lab lab --help` has its own, in its --lang
+    parser = argparse.ArgumentParser(prog="dnn-lab", description=help_text("cli.help.main", lang),
+                                     formatter_class=HelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    lab = sub.add_parser("lab", help="prepare a workspace and start JupyterLab", add_help=False)
+    lab = sub.add_parser("lab", help=help_text("cli.help.main.lab", lang), add_help=False)
     lab.set_defaults(func=_lab)
     sub.add_parser("autograde", help="nbgrader autograde with N workers, shards, PostgreSQL (in a course)",
                    add_help=False)
     sub.add_parser("report", help="what a class got wrong, step by step (in a course)", add_help=False)
-    chk = sub.add_parser("check", help="run the public checks on the functions of a notebook", add_help=False)
+    chk = sub.add_parser("check", help=help_text("cli.help.main.check", lang), add_help=False)
     chk.set_defaults(func=_check)
     course = sub.add_parser("course", help="instructor commands")
     csub = course.add_subparsers(dest="course_command", required=True)
@@ -132,8 +135,10 @@ def build_parser():
     hub.add_argument("--apply", action="store_true",
                      help="(root) create the exchange root, the course directory, private homes")
     hub.set_defaults(func=_hub_config)
-    fig = sub.add_parser("figures", help="draw the notebook figures into DIR")
-    fig.add_argument("dir")
+    fig = sub.add_parser("figures", help="draw the notebook figures into DIR",
+                         description="Draw the notebook figures (PNG and SVG, labels in Chinese and English) "
+                                     "into DIR.")
+    fig.add_argument("dir", help="output folder, created if needed")
     fig.set_defaults(func=_figures)
     dev = sub.add_parser("dev", help="maintainer commands (source checkout only)")
     dev.add_argument("what", choices=["expected", "figures", "student-notebooks", "all"])

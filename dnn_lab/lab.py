@@ -35,9 +35,9 @@ def wrap_display(text, width):
     between two of them; other words (``./dnn-lab``, ``--verbose``) are never split."""
     import re
     import unicodedata
+    wide = "\u2e80-\u9fff\uff00-\uffef\u3000-\u303f"  # CJK characters and punctuation, full-width forms
     lines, line, used = [], "", 0
-    for token in re.findall(r"\s+|[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+",
-                            text):
+    for token in re.findall(rf"\s+|[{wide}]|[^\s{wide}]+", text):
         if token.isspace():
             if line:
                 line, used = line + " ", used + 1

@@ -719,6 +719,13 @@ MESSAGES = {
     "cli.help.positionals": {"zh": "位置参数", "en": "positional arguments"},
     "cli.help.options": {"zh": "选项", "en": "options"},
     "cli.help.help": {"zh": "显示本帮助并退出", "en": "show this help and exit"},
+    "cli.help.main": {
+        "zh": "dnn-lab 命令：启动实验（lab）、检查笔记本（check），以及讲师的课程与评分命令。",
+        "en": "The dnn-lab command: start the lab (lab), check a notebook (check), and the instructor's course "
+              "and grading commands.",
+    },
+    "cli.help.main.lab": {"zh": "准备工作文件夹并启动 JupyterLab", "en": "prepare a workspace and start JupyterLab"},
+    "cli.help.main.check": {"zh": "对笔记本中的函数运行公开检查", "en": "run the public checks on the functions of a notebook"},
     "cli.help.lab": {
         "zh": "准备工作文件夹（两个作业笔记本及其所需文件），然后在本机启动 JupyterLab 并打开第一部分。",
         "en": "Prepare a workspace folder (the two assignment notebooks and the files they need), then start "

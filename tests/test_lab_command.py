@@ -221,3 +221,18 @@ def test_readme_puts_the_self_learners_two_commands_first():
     assert commands[0] == ["pip install dnn-lab", "dnn-lab lab"]
     developer = next(i for i, c in enumerate(commands) if 'pip install -e ".[test]"' in c)
     assert developer > 0 and "pytest" in commands[developer]
+
+
+def test_top_level_help_has_no_rst_markup_and_speaks_the_language(monkeypatch):
+    """Does `dnn-lab --help` start with a plain bilingual description (no RST backticks), say what lab and
+    check do in $DNN_LAB_LANG (both by default), and does `dnn-lab figures --help` describe DIR?"""
+    from dnn_lab.cli import build_parser
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("DNN_LAB_LANG", raising=False)
+    both = build_parser().format_help()
+    monkeypatch.setenv("DNN_LAB_LANG", "zh")
+    zh = build_parser().format_help()
+    assert "``" not in both and "The dnn-lab command" in both and "dnn-lab 命令" in both
+    assert "准备工作文件夹并启动 JupyterLab" in zh and "prepare a workspace" not in zh and "The dnn-lab command" not in zh
+    figures = build_parser()._subparsers._group_actions[0].choices["figures"].format_help()
+    assert "output folder" in figures and "Draw the notebook figures" in figures

@@ -13,7 +13,8 @@ ASSIGNMENTS = [{"name": "step_by_step", "langs": ["zh", "en", "both"]}, {"name":
 
 def _selected(html, assignment):
     form = re.search(rf'<form class="fresh" data-assignment="{assignment}">(.*?)</form>', html, re.S).group(1)
-    return re.findall(r'<option value="(\w+)" selected>([^<]*)</option>', form), re.findall(r"<option[^>]*>([^<]*)<", form)
+    selected = re.findall(r'<option value="(\w+)" selected>([^<]*)</option>', form)
+    return selected, re.findall(r"<option[^>]*>([^<]*)<", form)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en", "both"])
