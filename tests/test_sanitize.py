@@ -120,3 +120,12 @@ def test_a_style_block_is_dropped_without_a_note():
     nb, removed = _clean(new_code_cell("x", outputs=[new_output("display_data", data={"text/html": html})]))
     assert removed == 0 and _note(nb) is None
     assert nb.cells[-1].outputs[0].data["text/html"] == "<table><tbody><tr><td>1</td></tr></tbody></table>"
+
+
+def test_huge_html_is_not_parsed():
+    """A 3 MB HTML output or markdown cell is not parsed (bounded time): the output keeps its text, the cell is
+    shown as text in a code block (where markdown escapes any tag)."""
+    big = "<b>x</b>" * 400_000
+    nb, _ = _clean(new_markdown_cell(big + "<script>y</script>"),
+                   new_code_cell("x", outputs=[new_output("display_data", data={"text/html": big, "text/plain": "t"})]))
+    assert nb.cells[-2].source.startswith("```\n") and nb.cells[-1].outputs[0].data == {"text/plain": "t"}

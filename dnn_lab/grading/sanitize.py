@@ -29,7 +29,7 @@ import re
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbformat.v4 import new_markdown_cell
-from traitlets import Any, List, Unicode
+from traitlets import Any, Integer, List, Unicode
 
 from ..messages import t
 
@@ -101,6 +101,9 @@ class ActiveContent(SanitizeHTML):
     tags = List(Unicode(), default_value=TAGS, help="HTML tags kept").tag(config=True)
     styles = List(Unicode(), default_value=STYLES, help="CSS properties kept in style attributes").tag(config=True)
     attributes = Any(default_value=_allowed_attribute, help="Attributes kept (a bleach callable)").tag(config=True)
+    max_html_chars = Integer(1_000_000, help="Longer HTML (an output, a markdown cell) is not parsed: an output "
+                             "keeps its text/plain only, a cell is shown as text (bounded time per notebook)"
+                             ).tag(config=True)
     # display_data_priority is set on every preprocessor of GenerateFeedback's list: accept it
     display_data_priority = List([], help="Unused (accepted like nbgrader's preprocessors do)").tag(config=True)
 
@@ -165,6 +168,8 @@ class ActiveContent(SanitizeHTML):
 
     def _markdown_cell(self, source):
         from nbconvert.filters.markdown import markdown2html
+        if len(source) > self.max_html_chars:
+            return "```\n" + source.replace("```", "'''")[:self.max_html_chars] + "\n```"
         try:
             rendered = markdown2html(source)
         except Exception:  # noqa: BLE001 - whatever mistune cannot render is shown as text
@@ -190,6 +195,8 @@ class ActiveContent(SanitizeHTML):
                     self.removed += 1
             elif key == "text/latex":
                 kept[key] = self._href(value) if isinstance(value, str) else ""
+            elif key in ("text/html", "text/markdown") and len(value) > self.max_html_chars:
+                continue  # too long to clean in bounded time: its text/plain (if any) stays
             elif key == "text/html":
                 cleaned, active = self.clean(value if isinstance(value, str) else "".join(value))
                 self.removed += active
