@@ -1049,41 +1049,6 @@ MESSAGES = {
                             "en": "The kernel died while running this cell; the cells below ran in a fresh kernel (the grade does not depend on it)."},
     "grading.kernel_skipped": {"zh": "未运行：前面的单元格多次超时或使内核退出（不影响评分）。",
                                "en": "Not run: cells above timed out or killed the kernel too often (the grade does not depend on it)."},
-}
-
-
-# ---- display labels: ids stay data (JSON, data- attributes), people read these -------
-class Bi(tuple):
-    """A parameter value in both languages, ``Bi((zh, en))``: :func:`t` fills each
-    language's text with that language's value."""
-    __slots__ = ()
-
-    def pick(self, lang):
-        return self[0] if lang == "zh" else self[1]
-
-    def __str__(self):
-        return self[0] if self[0] == self[1] else f"{self[0]} / {self[1]}"
-
-
-def in_language(value, lang):
-    """``value`` as shown in ``lang``: a :class:`Bi` picks its language ("both": zh / en)."""
-    if isinstance(value, Bi):
-        return str(value) if lang == "both" else value.pick(lang)
-    return value
-
-
-def join_bi(values, lang=None):
-    """Several :class:`Bi` labels as one: '、' between Chinese ones, ', ' between English ones."""
-    values = [v if isinstance(v, Bi) else Bi((str(v), str(v))) for v in values]
-    return Bi(("、".join(v[0] for v in values), ", ".join(v[1] for v in values)))
-
-
-# Step ids that are words; the others (W1, dW, Z, cache, caches, costs, dAL, …) are the
-# code's own names and stay as they are.  layer<N> is 第 N 层 / layer N.
-STEP_LABELS = {
-    "inputs": "输入", "keys": "字典的键", "init": "初始化", "forward": "前向传播", "backward": "反向传播",
-    "cost": "代价", "update": "更新", "result": "返回值", "threshold": "阈值", "accuracy": "准确率",
-    "activation": "激活函数", "activation_backward": "激活函数的反向", "linear": "线性部分",
     # ---- the class report (dnn-lab report): the instructor's view of a whole class -----
     "report.title": {"zh": "全班概览：{assignment}", "en": "The class at a glance: {assignment}"},
     "report.counts": {"zh": "已提交 {submitted} 人，已评分 {graded} 人，需要关注 {attention} 人。",
@@ -1125,6 +1090,41 @@ STEP_LABELS = {
     "report.page.title": {"zh": "全班概览（教师）", "en": "The class at a glance (instructor)"},
     "report.page.open": {"zh": "完整报告：在课程目录中运行 dnn-lab report {assignment} --html report.html",
                          "en": "Full report: run dnn-lab report {assignment} --html report.html in the course directory"},
+}
+
+
+# ---- display labels: ids stay data (JSON, data- attributes), people read these -------
+class Bi(tuple):
+    """A parameter value in both languages, ``Bi((zh, en))``: :func:`t` fills each
+    language's text with that language's value."""
+    __slots__ = ()
+
+    def pick(self, lang):
+        return self[0] if lang == "zh" else self[1]
+
+    def __str__(self):
+        return self[0] if self[0] == self[1] else f"{self[0]} / {self[1]}"
+
+
+def in_language(value, lang):
+    """``value`` as shown in ``lang``: a :class:`Bi` picks its language ("both": zh / en)."""
+    if isinstance(value, Bi):
+        return str(value) if lang == "both" else value.pick(lang)
+    return value
+
+
+def join_bi(values, lang=None):
+    """Several :class:`Bi` labels as one: '、' between Chinese ones, ', ' between English ones."""
+    values = [v if isinstance(v, Bi) else Bi((str(v), str(v))) for v in values]
+    return Bi(("、".join(v[0] for v in values), ", ".join(v[1] for v in values)))
+
+
+# Step ids that are words; the others (W1, dW, Z, cache, caches, costs, dAL, …) are the
+# code's own names and stay as they are.  layer<N> is 第 N 层 / layer N.
+STEP_LABELS = {
+    "inputs": "输入", "keys": "字典的键", "init": "初始化", "forward": "前向传播", "backward": "反向传播",
+    "cost": "代价", "update": "更新", "result": "返回值", "threshold": "阈值", "accuracy": "准确率",
+    "activation": "激活函数", "activation_backward": "激活函数的反向", "linear": "线性部分",
 }
 _LAYER_STEP = re.compile(r"^layer(\d+)$")
 _HIDDEN_CASE = re.compile(r"^hidden(\d+)$")
