@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 # Most specific first: the order in which hints are listed in a report.
 HINT_ORDER = (
-    "callee_wrong", "not_implemented", "partly_implemented", "timeout", "uses_globals", "mutates_inputs",
+    "not_implemented", "partly_implemented", "timeout", "uses_globals", "mutates_inputs",
     "transposed", "forgot_1_over_m", "extra_1_over_m", "missing_keepdims", "wrong_sum_axis",
     "sign_error", "missing_term", "cost_not_scalar", "wrong_activation", "wrong_init_scale",
     "zeros_shape_tuple", "elementwise_product", "index_past_end",
@@ -14,6 +14,7 @@ HINT_ORDER = (
     "wrong_threshold", "accuracy_not_mean",
     "exception", "wrong_type", "wrong_shape",
     "wrong_value", "prints_output",
+    "callee_wrong",  # after the callee's own hints, in a report blamed on a callee (checks/blame.py)
 )
 HINTS = frozenset(HINT_ORDER)
 WARNING_HINTS = frozenset({"prints_output"})
