@@ -1607,6 +1607,25 @@ def lmb_loop_reads_next_cache(AL, Y, caches):
     return grads
 
 
+@pytest.mark.parametrize("helper, exercise, fn, step, hint, exc_type", [
+    ("past_end", "L_model_backward", lmb_caches_L, "layer2", "loop_bounds", "IndexError"),      # choosing the hint
+    ("zeros_fix", "initialize_parameters", init_zeros_two_args, "b1", "zeros_shape_tuple", "TypeError"),  # the message
+])
+def test_a_diagnosis_that_fails_itself_still_reports_the_exception(helper, exercise, fn, step, hint, exc_type,
+                                                                   as_student, monkeypatch):
+    """When reading the failing line breaks (whatever the student's code holds), is the exception
+    still reported at the same step, with the hint found so far and the plain message?"""
+    from dnn_lab.checks import diagnosis
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the diagnosis itself failed")
+    monkeypatch.setattr(diagnosis, helper, broken)
+    report = _run(exercise, fn, {}, as_student)
+    first = _first(report)
+    assert (report.failed_step, first.hint, first.message_id) == (step, hint, "msg.exception")
+    assert first.params["exc_type"] == exc_type
+
+
 def test_an_index_made_of_the_loop_variable_stays_loop_bounds(as_student):
     report = _run("L_model_backward", lmb_loop_reads_next_cache, {}, as_student)
     assert report.hints[0] == "loop_bounds" and "index_past_end" not in report.hints

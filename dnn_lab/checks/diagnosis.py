@@ -260,7 +260,10 @@ def _step_in_code(code, steps, local=None):
 def report_error(ctx, steps, first_hint, stop_case):
     """Record an exception: its own finding, after any earlier cause the exercise finds."""
     ex, e = ctx.exercise, ctx.call.error
-    hint = refine_hint(ctx, e, first_hint)
+    try:
+        hint = refine_hint(ctx, e, first_hint)
+    except Exception:  # noqa: BLE001 - reading the failing line only explains; the exception is still reported
+        hint = first_hint
     ctx.error_hint = hint
     before = len(ctx.findings)
     if hint != "loop_bounds" and ex.explain_error:
@@ -282,7 +285,10 @@ def report_error(ctx, steps, first_hint, stop_case):
     local = ctx.call.error_locals if e.get("depth", 1) == 1 else None
     step = (named or (ex.error_step(ctx) if ex.error_step else None)
             or _step_in_code(e["code"], steps, local) or steps[0])
-    message_id, params = message(ctx, e, hint)
+    try:
+        message_id, params = message(ctx, e, hint)
+    except Exception:  # noqa: BLE001 - a specific message is a bonus: the plain one still names the line
+        message_id, params = plain_message(ctx, e)
     ctx.fail(step, hint, message_id, **params)
 
 
