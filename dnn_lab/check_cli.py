@@ -40,9 +40,9 @@ def build_parser():
                      "对笔记本中需要完成的函数运行与“检查”按钮相同的公开检查（不运行其他单元格）：先定义笔记本里\n"
                      "所有需要完成的函数（如同运行了所有单元格）；application.ipynb 从同一文件夹的 step_by_step.ipynb\n"
                      "载入第一部分的函数。"),
-        epilog=("exit status / 退出码: 0 all passed / 全部通过, 1 a check failed / 有检查未通过, "
+        epilog=("exit status / 退出码：0 all passed / 全部通过, 1 a check failed / 有检查未通过, "
                 "2 bad input / 输入有误\n"
-                f"exercises / 练习: {', '.join(ALL_EXERCISES)}"))
+                f"exercises / 练习：{', '.join(ALL_EXERCISES)}"))
     parser.add_argument("notebook", help="the notebook file (.ipynb) to check / 要检查的笔记本文件（.ipynb）")
     parser.add_argument("--exercise", action="append", metavar="NAME",
                         help="check only this function, with the notebook's other functions defined (repeatable; "

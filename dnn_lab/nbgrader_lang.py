@@ -61,6 +61,10 @@ def check_comment(source, lang):
     return f"{m.group(1)}  {CHECK_COMMENT[lang]}{sep}{rest}"
 
 
+# An expected output whose printed lines differ per language (迭代 0：代价 … / iteration 0: cost …)
+# keeps, in the zh cell's metadata.dnn_lab.both_block, what the both version prints; the both
+# version shows that block in the section's zh and en cells.
+FENCED = re.compile(r"```\n.*?```", re.S)
 IMAGE_LINE = re.compile(r"^!\[[^\]]*\]\(images/[^)]+\)[ \t]*$", re.M)
 
 
@@ -77,6 +81,7 @@ def select_language(nb, lang):
         raise ValueError(f"lang must be zh, en or both, not {lang!r}")
     cells = []
     zh_figures = {}
+    both_blocks = {}  # section -> the expected output the both version really prints
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("dnn_lab", {})
         cell_lang = meta.get("lang")
@@ -86,6 +91,9 @@ def select_language(nb, lang):
             zh_figures[meta.get("section")] = {m.group().strip() for m in IMAGE_LINE.finditer(cell.source)}
         elif cell.cell_type == "markdown" and lang == "both" and cell_lang == "en":
             cell.source = drop_repeated_figures(cell.source, zh_figures.get(meta.get("section"), set()))
+        if cell.cell_type == "markdown" and lang == "both" and (meta.get("both_block") or meta.get("section") in both_blocks):
+            block = both_blocks.setdefault(meta.get("section"), meta.get("both_block"))
+            cell.source = FENCED.sub(lambda m: f"```\n{block.rstrip()}\n```", cell.source, count=1)
         if cell.cell_type == "code":
             if meta.get("role") == "check":
                 cell.source = check_comment(cell.source, lang)

@@ -199,7 +199,11 @@ def test_dnn_lab_lab_zh_shows_jupyterlab_in_chinese(tmp_path):
         menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
         assert {"文件", "编辑", "内核", "帮助"} <= set(menus), menus
         page.locator(".lm-MenuBar-itemLabel", has_text="内核").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="重启内核 和 运行所有单元格").first.wait_for()
+        # the item as this JupyterLab shows it in zh_CN, and as the zh notebook names it (rule 6)
+        item = "重启内核 和 运行所有单元格"
+        page.locator(".lm-Menu-itemLabel", has_text=item).first.wait_for()
+        rule = [c.source for c in load("step_by_step", "zh").cells if "内核 →" in c.source]
+        assert rule and all(f"内核 → {item}…" in s for s in rule), rule
         screenshot(page, "zh-lab-kernel-menu.png")
         title = page.locator(".jp-Notebook .jp-MarkdownCell").first.inner_text()
         assert CJK.search(title) and not english_prose(title)
@@ -266,3 +270,19 @@ def test_the_zh_label_scan_can_fail():
                   "用 grads[\"dA\" + str(l + 1)] 和 caches[l]", "第 1 层：应当使用 relu_backward",
                   "AL(1,3)，layer_dims [4, 3, 2, 1]", "<tr data-case=\"reference\" data-step=\"inputs\">"):
         assert not english_labels(shown), (shown, english_labels(shown))
+
+
+def test_both_version_shows_the_training_lines_it_prints():
+    """Do the both version's expected training outputs show the bilingual lines that version prints
+    (迭代 / iteration 0: 代价 / cost …), while zh and en show their own (迭代 0：代价 …, iteration 0: cost …)?"""
+    from dnn_lab.app.progress import TrainingProgress
+    blocks = {}
+    for lang in ("zh", "en", "both"):
+        nb = load("application", lang)
+        blocks[lang] = [re.search(r"```\n(.*?)```", c.source, re.S).group(1) for c in nb.cells
+                        if c.metadata.get("dnn_lab", {}).get("section") == "train_two_layer.expected"]
+    printed = {lang: TrainingProgress(2500, show=False, lang=lang).line(0, 0.692234) for lang in ("zh", "en", "both")}
+    assert printed["zh"] == "迭代    0：代价 0.692234" and printed["en"] == "iteration    0: cost 0.692234"
+    for lang in ("zh", "en", "both"):
+        assert blocks[lang] and all(b.splitlines()[0] == printed[lang] for b in blocks[lang]), (lang, blocks[lang])
+    assert len(blocks["both"]) == 2  # the zh and the en cell of the pair

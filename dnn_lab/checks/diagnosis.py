@@ -364,7 +364,9 @@ def expected_key(ctx, key):
 
 
 def _block(stub):
-    kind, text = stub.get("kind"), stub.get("text")
+    kind, text, header = stub.get("kind"), stub.get("text"), stub.get("header")
+    if kind == "if" and header and header.startswith(("if ", "elif ")):
+        return f"`{header}`"  # quoted as written
     if kind == "if":
         return f"`if {text}`"
     if kind == "else":

@@ -169,7 +169,7 @@ def _enclosing(tree, line, first):
                 kind, text = "for", f"for {ast.unparse(node.target)} in {ast.unparse(node.iter)}"
             if found is None or node.lineno >= found[0]:
                 found = (node.lineno, kind, text)
-    return (found[1], found[2]) if found else None
+    return found
 
 
 def _comment_above(lines, line, first):
@@ -235,5 +235,7 @@ def _stub_stmt(stmt):
 def _describe(tree, lines, first, line):
     around = _enclosing(tree, line, first)
     if around:
-        return {"line": line, "kind": around[0], "text": around[1]}
+        # the branch's first line as the student sees it (elif activation == "relu"), not rebuilt
+        header = lines[around[0] - 1].strip().rstrip(":").strip() if around[0] - 1 < len(lines) else ""
+        return {"line": line, "kind": around[1], "text": around[2], "header": header}
     return {"line": line, "kind": "block", "text": _comment_above(lines, line, first) or ""}

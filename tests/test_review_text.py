@@ -1,0 +1,106 @@
+"""What the text review of 2026-12-07 found, pinned (issue 20): each test names its finding.
+
+The notebook prose is pinned by the language scan and the freshness tests; these are the
+Check's own texts as a student reads them.
+"""
+import re
+
+import numpy as np
+
+from dnn_lab.checks import run_checks
+from dnn_lab.diagram import report_notes
+from dnn_lab.messages import t
+from dnn_lab.render._model import build
+from dnn_lab.render.text import render_text
+
+CJK_THEN_ASCII_COLON = re.compile(r"[\u4e00-\u9fff]: ")
+
+
+def lb_transposed(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(A_prev, dZ.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
+
+
+def lb_no_keepdims(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1) / m
+
+
+def lb_axis0(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=0, keepdims=True) / m
+
+
+def test_headline_hint_says_what_to_do():
+    """U15: is the one-sentence hint of the headline the fix itself (swap the product, sum along
+    axis=1, add keepdims=True), in zh and en, not only what is wrong?"""
+    for fn, hint, action in ((lb_transposed, "transposed", ("调换矩阵乘法", "Swap the order")),
+                             (lb_no_keepdims, "missing_keepdims", ("keepdims=True", "keepdims=True")),
+                             (lb_axis0, "wrong_sum_axis", ("axis=1", "axis=1"))):
+        for lang, needle in zip(("zh", "en"), action):
+            report = run_checks("linear_backward", fn, lang=lang, timeout=5)
+            assert report.hints[0] == hint, (fn.__name__, report.hints)
+            view = build(report, lang)
+            assert view.hint and needle in view.hint[0], (fn.__name__, lang, view.hint)
+
+
+def test_zh_report_uses_full_width_separators():
+    """T2, T3: after a Chinese label the separator is '：' — in the text report (期望：, 得到：,
+    [步骤：…]) and in the diagram's failure note (第 2 层：…, dW：…)."""
+    report = run_checks("linear_backward", lb_transposed, lang="zh", timeout=5)
+    text = render_text(report, "zh")
+    assert "期望：" in text and "得到：" in text and "[步骤：dW]" in text and "详情：每个用例\n" in text
+    assert CJK_THEN_ASCII_COLON.findall(text) == []
+    notes = report_notes(report, "zh")
+    assert notes and all("：" in note and not CJK_THEN_ASCII_COLON.search(note) for note in notes.values())
+    assert "[step: dW]" in render_text(report, "en")
+
+
+def test_wrong_layer_input_hint_indexes_the_backward_loop_as_written():
+    """W4: does the hint give the loop's own indexing (l from 0: grads["dA" + str(l + 1)], caches[l])
+    and say that layer L takes the local dAL?"""
+    for lang in ("zh", "en"):
+        text = t("hint.wrong_layer_input", lang)
+        assert 'grads["dA" + str(l + 1)]' in text and "caches[l]" in text and "dAL" in text
+        assert "grads['dA' + str(l)]" not in text
+
+
+def test_partly_written_branch_is_quoted_as_written(solutions):
+    """U19: with the sigmoid branch written and the relu branch still the stub, does the message
+    quote the branch's line as the student sees it (elif activation == "relu")?"""
+    source = '''
+def linear_activation_forward(A_prev, W, b, activation):
+    if activation == "sigmoid":
+        # YOUR CODE STARTS HERE
+        Z, linear_cache = linear_forward(A_prev, W, b)
+        A, activation_cache = sigmoid(Z)
+        # YOUR CODE ENDS HERE
+
+    elif activation == "relu":
+        # YOUR CODE STARTS HERE
+        raise NotImplementedError()
+        # YOUR CODE ENDS HERE
+
+    cache = (linear_cache, activation_cache)
+    return A, cache
+'''
+    import linecache
+    name = "<review-u19>"
+    linecache.cache[name] = (len(source), None, source.splitlines(True), name)
+    namespace = dict(solutions)
+    exec(compile(source, name, "exec"), namespace)
+    report = run_checks("linear_activation_forward", namespace["linear_activation_forward"], lang="en", timeout=5)
+    assert report.hints[0] == "partly_implemented"
+    texts = [f.text for f in report.failures]
+    assert any('`elif activation == "relu"`' in text for text in texts), texts
+    # and the hint no longer tells a loop's stub to write "both the sigmoid and the relu branch" (U6)
+    assert "relu branch" not in t("hint.partly_implemented", "en")
+
+
+def test_costs_count_reads_right_for_one_entry():
+    """T7: "costs has 1 entries" no more."""
+    text = t("msg.costs_missing_final", "en", got=1, expected=2, last=2)
+    assert "1 entries" not in text and "len(costs) is 1" in text
