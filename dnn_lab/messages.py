@@ -396,6 +396,14 @@ MESSAGES = {
         "zh": "这里要读取 {expected}，也就是后一层的 dA：`{where}` 第 {line} 行读取的 {key} 要等这一层算完才会存进去：\n    {code}",
         "en": "Read {expected} here, the dA of the layer after this one: `{where}` line {line} reads {key}, which is stored only once this layer is computed:\n    {code}",
     },
+    "msg.append_result_kept": {
+        "zh": "把 {name}.append(…) 单独写成一行，不要把结果赋回 {name}：append 直接修改列表并返回 None，所以 `{where}` 第 {line} 行之后 {name} 就变成了 None：\n    {code}",
+        "en": "Write {name}.append(…) on a line of its own, without assigning its result to {name}: append changes the list and returns None, so after `{where}` line {line} {name} is None:\n    {code}",
+    },
+    "msg.caches_none": {
+        "zh": "单独调用 caches.append(cache)，不要写 caches = caches.append(cache)：返回的 caches 是 None，而 append 的返回值正是 None。",
+        "en": "Call caches.append(cache) on its own, not caches = caches.append(cache): the caches returned are None, which is what append returns.",
+    },
     "msg.layer_call_got_instead": {
         "zh": "第 {layer} 层：`{callee}` 的函数参数 {what} 收到的是 {got}，应当是 {expected}。",
         "en": "Layer {layer}: `{callee}` received {got} as its {what}, instead of {expected}.",

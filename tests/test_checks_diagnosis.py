@@ -889,6 +889,33 @@ def lmb_by_hand_pair_to_helper(AL, Y, caches):
     return grads
 
 
+def lmb_activation_cache_only(AL, Y, caches):
+    # caches[l][1] (the activation cache) where the whole caches[l] was meant.
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = \
+            linear_activation_backward(grads["dA" + str(l + 1)], caches[l][1], "relu")
+    return grads
+
+
+def lmb_by_hand_relu_dAL_in_loop(AL, Y, caches):
+    # The right activation by hand, but dAL handed to it in the loop (raises inside relu_backward).
+    grads = {}
+    L = len(caches)
+    dAL = - (np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    grads["dA" + str(L - 1)], grads["dW" + str(L)], grads["db" + str(L)] = \
+        linear_activation_backward(dAL, caches[L - 1], "sigmoid")
+    for l in reversed(range(L - 1)):
+        linear_cache, activation_cache = caches[l]
+        dZ = relu_backward(dAL, activation_cache)
+        grads["dA" + str(l)], grads["dW" + str(l + 1)], grads["db" + str(l + 1)] = linear_backward(dZ, linear_cache)
+    return grads
+
+
 # ---- 10. caches of the wrong type (L_model_forward) ----------------------------------------------
 
 def lmf_caches_concatenated(X, parameters):
@@ -950,6 +977,19 @@ def lmf_caches_empty(X, parameters):
     for l in range(1, L):
         A, cache = linear_activation_forward(A, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
     AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    return AL, caches
+
+
+def lmf_caches_assigned_append(X, parameters):
+    # append returns None: the second layer's append fails on None (one layer: None is returned).
+    caches = []
+    A = X
+    L = len(parameters) // 2
+    for l in range(1, L):
+        A, cache = linear_activation_forward(A, parameters['W' + str(l)], parameters['b' + str(l)], "relu")
+        caches = caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters['W' + str(L)], parameters['b' + str(L)], "sigmoid")
+    caches = caches.append(cache)
     return AL, caches
 
 
@@ -1102,6 +1142,15 @@ def laf_star_by_hand(A_prev, W, b, activation):
     return A, (linear_cache, activation_cache)
 
 
+def lb_dW_scaled_star(dZ, cache):
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = 1 / m * dZ * A_prev.T
+    db = 1 / m * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
+
+
 # ---- 14. caches[L]: one past the end -------------------------------------------------------------
 
 def lmb_caches_L(AL, Y, caches):
@@ -1236,12 +1285,15 @@ DIAGNOSED = [
     (9, "L_model_backward", lmb_by_hand_unpacks_caches, {}, "layer2", "wrong_layer_input"),
     (9, "L_model_backward", lmb_by_hand_caches_1_loop, {}, "layer1", "wrong_layer_input"),
     (9, "L_model_backward", lmb_by_hand_pair_to_helper, {}, "layer2", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_activation_cache_only, {}, "layer1", "wrong_layer_input"),
+    (9, "L_model_backward", lmb_by_hand_relu_dAL_in_loop, {}, "layer1", "wrong_layer_input"),
 
     (10, "L_model_forward", lmf_caches_concatenated, {}, "caches", "wrong_type"),
     (10, "L_model_forward", lmf_caches_dict, {}, "caches", "wrong_type"),
     (10, "L_model_forward", lmf_caches_never_appended, {}, "caches", "wrong_type"),
     (10, "L_model_forward", lmf_caches_overwritten, {}, "caches", "wrong_type"),
     (10, "L_model_forward", lmf_caches_empty, {}, "caches", "wrong_type"),
+    (10, "L_model_forward", lmf_caches_assigned_append, {}, "caches", "wrong_type"),
 
     (11, "initialize_parameters_deep", deep_written_l_minus_1, {}, "W1", "wrong_keys"),
     (11, "initialize_parameters_deep", deep_range_L_minus_1, {}, "W1", "wrong_keys"),
@@ -1261,6 +1313,7 @@ DIAGNOSED = [
     (13, "linear_backward", lb_dW_star, {}, "dW", "elementwise_product"),
     (13, "linear_backward", lb_dA_star, {}, "dA_prev", "elementwise_product"),
     (13, "linear_activation_forward", laf_star_by_hand, {}, "linear", "elementwise_product"),
+    (13, "linear_backward", lb_dW_scaled_star, {}, "dW", "elementwise_product"),
 
     (14, "L_model_backward", lmb_caches_L, {}, "layer2", "index_past_end"),
     (14, "L_model_backward", lmb_inline_caches_L, {}, "layer2", "index_past_end"),
@@ -1454,6 +1507,8 @@ def test_pasted_output_layer_names_the_activation_and_the_input(fn, as_student):
     (lmb_by_hand_unpacks_caches, "msg.layer_call_got_instead", "caches[1]", "caches[1][1]"),
     (lmb_by_hand_caches_1_loop, "msg.layer_call_got_instead", "caches[1][1]", "caches[0][1]"),
     (lmb_by_hand_pair_to_helper, "msg.layer_call_got_instead", "caches[1]", "caches[1][1]"),
+    (lmb_activation_cache_only, "msg.layer_got_instead", "caches[0][1]", "caches[0]"),
+    (lmb_by_hand_relu_dAL_in_loop, "msg.layer_got_instead", "dAL", "grads['dA1']"),
 ], ids=lambda v: getattr(v, "__name__", None))
 def test_wrong_cache_names_what_was_handed_on(fn, message_id, got, expected, as_student):
     """Is a layer handed the wrong cache told which cache it got and which it needs — also when
@@ -1474,6 +1529,7 @@ def test_wrong_cache_names_what_was_handed_on(fn, message_id, got, expected, as_
     (lmf_caches_never_appended, "msg.caches_single", {"layer": 3}),
     (lmf_caches_overwritten, "msg.caches_single", {"layer": 3}),
     (lmf_caches_empty, "msg.caches_empty", {"expected": 3}),
+    (lmf_caches_assigned_append, "msg.append_result_kept", {"name": "caches"}),
 ], ids=lambda v: getattr(v, "__name__", None))
 def test_caches_of_the_wrong_type_say_how_to_build_the_list(fn, message_id, params, as_student):
     """Is caches of the wrong type told what it is and to append each layer's cache (not a
@@ -1483,7 +1539,14 @@ def test_caches_of_the_wrong_type_say_how_to_build_the_list(fn, message_id, para
     assert first.message_id == message_id
     assert {k: first.params[k] for k in params} == params
     assert not {"loop_bounds", "wrong_value"} & set(report.hints)
-    assert "caches.append(cache)" in t(message_id, "zh", **first.params)
+    assert "append(" in t(message_id, "zh", **first.params)
+
+
+def test_caches_rebound_to_append_s_result_is_told_for_one_layer_too(as_student):
+    """With one layer nothing raises and None is returned: is that case told about append's None too?"""
+    report = _run("L_model_forward", lmf_caches_assigned_append, {}, as_student)
+    one = next(f for f in report.failures if f.case == "one_layer")
+    assert (one.step, one.hint, one.message_id) == ("caches", "wrong_type", "msg.caches_none")
 
 
 def lmf_caches_tuple_of_caches(X, parameters):
@@ -1565,6 +1628,7 @@ def test_zeros_with_two_arguments_is_shown_the_tuple(exercise, fn, fix, as_stude
     ("linear_backward", lb_dW_star, "(3, 4) * (4, 5)"),
     ("linear_backward", lb_dA_star, "(5, 3) * (3, 4)"),
     ("linear_activation_forward", laf_star_by_hand, "(1, 3) * (3, 2)"),
+    ("linear_backward", lb_dW_scaled_star, "(3, 4) * (4, 5)"),
 ], ids=lambda v: getattr(v, "__name__", None))
 def test_elementwise_product_names_the_shapes(exercise, fn, shapes, as_student):
     report = _run(exercise, fn, {}, as_student)

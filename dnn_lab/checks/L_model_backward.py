@@ -375,8 +375,9 @@ def explain_error(ctx):
 
 
 def _stop_if_helper_got_wrong_cache(ctx, calls, L):
-    """An activation helper called by hand raised because it got the wrong cache (the whole
-    ``caches`` list, another layer's, the pair instead of its Z): that layer's input is wrong."""
+    """An activation helper called by hand raised: the layer it worked for (counted from the
+    output: the layers already done) got the wrong cache (the whole ``caches`` list, another
+    layer's, the pair instead of its Z) or the wrong dA (dAL in the loop): that layer's input."""
     raised = ctx.call.spy_raised
     if not (raised and raised[0] in ("sigmoid_backward", "relu_backward")):
         return
@@ -386,14 +387,21 @@ def _stop_if_helper_got_wrong_cache(ctx, calls, L):
     caches = list(ctx.args[2])
     done = len(distinct_calls(calls)) + sum(len(ctx.call.spied.get(h, [])) for h in ("sigmoid_backward",
                                                                                         "relu_backward"))
-    l = next((k for k in range(L, 0, -1) if close(dA, ctx.exp("dAL" if k == L else f"dA{k}"))),
-             max(L - done, 1))
-    if isinstance(Z, np.ndarray) and close(Z, caches[l - 1][1]):
+    l = max(L - done, 1)
+    step = f"layer{l}"
+    right_Z = isinstance(Z, np.ndarray) and close(Z, caches[l - 1][1])
+    right_dA = close(dA, ctx.exp("dAL" if l == L else f"dA{l}"))
+    if right_Z and right_dA:
         return
     for k in range(L, l, -1):
         ctx.visit(f"layer{k}")
-    ctx.stop(f"layer{l}", "wrong_layer_input", "msg.layer_call_got_instead", layer=l, callee=name, what="cache",
-             got=_cache_name(ctx, Z) or type_name(Z), expected=f"caches[{l - 1}][1]")
+    if not right_Z:
+        ctx.fail(step, "wrong_layer_input", "msg.layer_call_got_instead", layer=l, callee=name, what="cache",
+                 got=_cache_name(ctx, Z) or type_name(Z), expected=f"caches[{l - 1}][1]")
+    if not right_dA:
+        ctx.fail(step, "wrong_layer_input", "msg.layer_got_instead", layer=l, what="dA",
+                 got=_dA_source(ctx, dA, L, l) or type_name(dA), expected="dAL" if l == L else f"grads['dA{l}']")
+    raise StopCase()
 
 
 def _stop_if_caches_unpacked(ctx, calls, L):

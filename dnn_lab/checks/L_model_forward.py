@@ -146,6 +146,8 @@ def check_caches_structure(ctx, caches, L):
     """caches must be a list (or tuple) of L cache pairs: a dict, a single cache (never appended,
     or overwritten each layer), an empty list or the caches' parts concatenated side by side
     (``caches = caches + cache``) are the wrong type, whatever the layers computed."""
+    if caches is None:
+        ctx.stop("caches", "wrong_type", "msg.caches_none", expected="list", got="None")
     if not isinstance(caches, (list, tuple)):
         ctx.stop("caches", "wrong_type", "msg.caches_not_list", got=type_name(caches), expected="list")
     if len(caches) == 0 and L:

@@ -35,6 +35,8 @@ def specific_hint(ctx, error):
         return "elementwise_product"
     if kind == "IndexError" and past_end(ctx, error):
         return "index_past_end"
+    if kind == "AttributeError" and append_result_kept(error):
+        return "wrong_type"
     if kind in ("NameError", "UnboundLocalError") and error.get("name"):
         if error.get("graded"):
             return "function_missing"
@@ -117,7 +119,15 @@ def _products(code):
 
 
 def _operand_shape(node, names):
-    """The 2-D shape of an operand written as a name or ``name.T``, from the failing frame; or None."""
+    """The 2-D shape of an operand written as a name or ``name.T``, or such a name scaled by
+    numbers (``1 / m * dZ``), from the failing frame; or None."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Div)):
+        left, right = _operand_shape(node.left, names), _operand_shape(node.right, names)
+        if _is_number(node.left, names) and right:
+            return right
+        if _is_number(node.right, names) and left:
+            return left
+        return None
     transposed = False
     if isinstance(node, ast.Attribute) and node.attr == "T":
         node, transposed = node.value, True
@@ -125,6 +135,32 @@ def _operand_shape(node, names):
     if not (isinstance(shape, tuple) and len(shape) == 2):
         return None
     return shape[::-1] if transposed else shape
+
+
+def _is_number(node, names):
+    """A number written on the line: a constant, a name holding a number, arithmetic of them."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.Name):
+        value = names.get(node.id)
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(node, ast.BinOp):
+        return _is_number(node.left, names) and _is_number(node.right, names)
+    if isinstance(node, ast.UnaryOp):
+        return _is_number(node.operand, names)
+    return False
+
+
+_APPEND_KEPT = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*\1\s*\.\s*append\s*\(")
+
+
+def append_result_kept(error):
+    """``caches = caches.append(cache)``: append returns None, so the next append fails on None.
+    The list's name, or None."""
+    if "'NoneType' object has no attribute 'append'" not in str(error.get("message")):
+        return None
+    found = _APPEND_KEPT.search(error.get("code") or "")
+    return found.group(1) if found else None
 
 
 def zeros_fix(code):
@@ -283,6 +319,8 @@ def report_error(ctx, steps, first_hint, stop_case):
     if hint == "uses_globals":
         named = steps[0]  # where the globals scan reports it when the variable exists
     local = ctx.call.error_locals if e.get("depth", 1) == 1 else None
+    if hint == "wrong_type":  # the list a line rebinds (caches = caches.append(…)): that line's step
+        named = named or _step_in_code(e["code"], steps, local)
     step = (named or (ex.error_step(ctx) if ex.error_step else None)
             or _step_in_code(e["code"], steps, local) or steps[0])
     try:
@@ -341,6 +379,8 @@ def message(ctx, e, hint):
         return partly_message(e, where)
     if hint == "zeros_shape_tuple":
         return "msg.zeros_shape_tuple", {**at, "fix": zeros_fix(e["code"])}
+    if hint == "wrong_type" and append_result_kept(e):
+        return "msg.append_result_kept", {**at, "name": append_result_kept(e)}
     if hint == "elementwise_product":
         found = _BROADCAST.search(str(e["message"]))
         return "msg.elementwise_product", {**at, "shapes": "({}, {}) * ({}, {})".format(*found.groups())}
@@ -364,9 +404,7 @@ def expected_key(ctx, key):
 
 
 def _block(stub):
-    kind, text, header = stub.get("kind"), stub.get("text"), stub.get("header")
-    if kind == "if" and header and header.startswith(("if ", "elif ")):
-        return f"`{header}`"  # quoted as written
+    kind, text = stub.get("kind"), stub.get("text")
     if kind == "if":
         return f"`if {text}`"
     if kind == "else":
