@@ -944,6 +944,46 @@ MESSAGES = {
         "zh": "已中断：{done} 人的成绩已保存；{count} 人未完成：{students}。再次运行同一命令即可继续。",
         "en": "interrupted: {done} grades kept; {count} unfinished: {students}. Run the same command again to continue.",
     },
+    "autograde.stopped": {
+        "zh": "已提前停止：{cause}。{done} 人的成绩已保存；{count} 人未完成：{students}。解决后再次运行同一命令即可继续。",
+        "en": "stopped early: {cause}. {done} grades kept; {count} unfinished: {students}. Run the same command again (once that is fixed) to continue.",
+    },
+    "autograde.cause.gradebook": {
+        "zh": "成绩库 {db} 已 {seconds} 秒无法访问（{error}）",
+        "en": "the gradebook {db} could not be reached for {seconds} s ({error})",
+    },
+    "autograde.cause.gradebook_write": {
+        "zh": "无法写入成绩库 {db}（{error}）",
+        "en": "the gradebook {db} could not be written ({error})",
+    },
+    "autograde.cause.disk": {
+        "zh": "{path} 所在磁盘已满（{error}）",
+        "en": "the disk of {path} is full ({error})",
+    },
+    "autograde.cause.crash": {
+        "zh": "dnn-lab autograde 内部错误 {error}（详情：{log}）",
+        "en": "dnn-lab autograde failed with {error} (details: {log})",
+    },
+    "autograde.waiting_db": {
+        "zh": "成绩库 {db} 无法访问（{error}）：最多等待 {seconds} 秒后重试，已开始的学生之后重新评分",
+        "en": "the gradebook {db} does not answer ({error}): waiting up to {seconds} s; the students it interrupted are graded again",
+    },
+    "autograde.db_back": {
+        "zh": "成绩库已恢复，继续评分",
+        "en": "the gradebook is back, grading goes on",
+    },
+    "autograde.err.readonly": {
+        "zh": "无法写入成绩库 {db}：{error}",
+        "en": "the gradebook {db} cannot be written: {error}",
+    },
+    "autograde.err.space": {
+        "zh": "{path} 只剩 {free} MiB 空间，评分至少需要 {need} MiB：请先腾出空间。",
+        "en": "{path} has only {free} MiB free, grading needs at least {need} MiB: free some space first.",
+    },
+    "autograde.err.sqlite_shards": {
+        "zh": "SQLite 成绩库 {db} 位于网络文件系统（{fs}）上，多台机器的 --shard 不能共用它（SQLite 的锁在那里不可靠）：请改用 PostgreSQL 成绩库。",
+        "en": "the SQLite gradebook {db} is on a network file system ({fs}); --shard on several machines cannot share it (SQLite's locks are not reliable there): use a PostgreSQL gradebook.",
+    },
     # ---- dnn-lab course init (dnn_lab/cli.py) ----------------------------
     "cli.course.dir": {"zh": "课程：{dir}", "en": "course: {dir}"},
     "cli.course.config_written": {"zh": "nbgrader_config.py 已写入", "en": "nbgrader_config.py written"},
