@@ -49,10 +49,18 @@ class PostgresServer:
 
     def start(self):
         self._run("initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        self.resume()
+        return self
+
+    def resume(self):
+        """Start the server (again, after :meth:`halt`), on the same port with the same data."""
         self._run("pg_ctl", "-D", self.data, "-l", self.dir / "server.log", "-w", "-t", "60", "-o",
                   f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.dir} -c fsync=off "
                   f"-c max_connections=100", "start")
-        return self
+
+    def halt(self):
+        """Stop the server, keeping its data (an outage: :meth:`resume` brings it back)."""
+        self._run("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
 
     def stop(self):
         try:

@@ -7,14 +7,17 @@ grading preprocessors are the ones plain nbgrader would use.
 
 A student counts as graded (and is skipped unless ``--force``) when, as for
 nbgrader, the autograded notebooks exist and the submission is not newer than
-them, and also the gradebook holds a complete submission (every grade filled in)
-and no interrupted run left the student unfinished.
+them, and also the gradebook holds a finished submission (every autograder-test cell
+scored: :func:`.db.completed_students`) and no interrupted run left the student unfinished.
+
+Before anything is graded, the gradebook is tried with a write (rolled back) and the course
+folder's free space is checked: both refused up front with exit code 2 and one line.
 """
 import glob
 import os
 from dataclasses import dataclass, field
 
-from . import db
+from . import db, faults
 from .shards import select
 
 
@@ -99,6 +102,10 @@ def _plan(app, assignment, argv, students, shard, force, lang, unfinished):
     if not db.is_sqlite(url) and not coursedir.course_id:
         raise BadInput("autograde.err.course_id")
     in_source = os.path.isdir(coursedir.format_path(coursedir.source_directory, ".", assignment))
+    if shard and db.is_sqlite(url):
+        network = db.shared_sqlite_problem(url)
+        if network:
+            raise BadInput("autograde.err.sqlite_shards", db=db.display_url(url), fs=network)
     try:
         gb = db.open_gradebook(url, coursedir.course_id)
     except db.GradebookError as exc:
@@ -146,4 +153,22 @@ def _plan(app, assignment, argv, students, shard, force, lang, unfinished):
         done = s in complete and s not in unfinished and graded(coursedir, assignment, s, notebooks)
         (plan.skipped if done and not force else plan.pending).append(s)
         plan.autograded[s] = coursedir.format_path(coursedir.autograded_directory, s, assignment)
+    if plan.pending:
+        check_can_write(plan, coursedir)
     return plan
+
+
+def check_can_write(plan, coursedir):
+    """Before grading anything: the gradebook takes writes and the course folder has room."""
+    problem = db.write_problem(plan.db_url)
+    if problem:
+        raise BadInput("autograde.err.readonly", db=db.display_url(plan.db_url), error=problem)
+    submissions = [coursedir.format_path(coursedir.submitted_directory, s, plan.assignment) for s in plan.pending]
+    need = faults.MIN_FREE_BYTES + 3 * faults.tree_size(submissions)
+    places = [plan.root]
+    if db.is_sqlite(plan.db_url):
+        places.append(os.path.dirname(os.path.abspath(db.sqlite_path(plan.db_url))))
+    for place in places:
+        free = faults.free_bytes(place)
+        if free is not None and free < need:
+            raise BadInput("autograde.err.space", path=place, free=f"{free / 2**20:.0f}", need=f"{need / 2**20:.0f}")

@@ -53,6 +53,11 @@ class Progress:
         else:
             self._write(line + "\n")
 
+    def note(self, line):
+        """A line about the run (not a student), kept above the bar."""
+        self._write(("\r\033[K" if self.tty and self._drawn else "") + line + "\n")
+        self.draw()
+
     def draw(self):
         if not self.tty:
             return

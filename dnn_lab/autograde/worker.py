@@ -14,8 +14,13 @@ the original descriptor; anything else printed goes to stderr, the worker's log)
 ``seconds``, ``score``, ``max_score``, ``manual``, ``log``.
 
 SIGTERM stops the current student the way Ctrl-C stops ``nbgrader autograde``
-(nbgrader removes the unfinished autograded folder), then the worker exits.
+(nbgrader removes the unfinished autograded folder), then the worker exits. The worker dies
+with its parent (``PR_SET_PDEATHSIG``): a killed ``dnn-lab autograde`` leaves no worker behind.
+
+A failure that is the run's rather than the student's (the gradebook lost, a full disk) is
+reported as ``fault`` and ``error`` instead of a failed student.
 """
+import errno
 import io
 import json
 import logging
@@ -25,13 +30,46 @@ import sys
 import time
 import traceback
 
+from . import faults
+from .faults import pause_point
+
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
-def grade_one(app, student, db_url):
+def _converter_class():
+    """nbgrader's ``Autograde``, keeping the first exception it swallows (nbgrader logs it and goes on)."""
     from nbgrader.converters import Autograde
+
+    class Recording(Autograde):
+        caught = None
+
+        def _keep(self, exc):
+            if self.caught is None:
+                self.caught = exc
+
+        def init_assignment(self, assignment_id, student_id):
+            try:
+                super().init_assignment(assignment_id, student_id)
+            except BaseException as exc:
+                self._keep(exc)
+                raise
+            pause_point("grade")  # tests: grade rows created, nothing scored yet
+
+        def convert_single_notebook(self, notebook_filename):
+            try:
+                super().convert_single_notebook(notebook_filename)
+            except BaseException as exc:
+                self._keep(exc)
+                raise
+
+    return Recording
+
+
+def grade_one(app, student, db_url):
+    """Grade ``student``; the result says ``fault`` (``gradebook`` or ``disk``) if the failure was the
+    run's, not the student's: the parent then grades the student again later or stops."""
     from nbgrader.converters.base import NbGraderException
     from . import db
 
@@ -45,32 +83,62 @@ def grade_one(app, student, db_url):
     handler.setFormatter(logging.Formatter("[%(levelname)s] %(message)s"))
     app.log.addHandler(handler)
     started = time.monotonic()
-    ok = True
+    ok, caught, converter = True, None, None
     try:
-        converter = Autograde(coursedir=coursedir, parent=app)
+        with db.open_gradebook(url, coursedir.course_id) as gb:  # a regrade stopped half-way must not count
+            db.clear_auto_scores(gb, coursedir.assignment_id, student)
+        converter = _converter_class()(coursedir=coursedir, parent=app)
         converter.force = True
         converter.create_student = True
         converter.start()
     except NbGraderException:
         ok = False
-    except Exception:
-        ok = False
+    except Exception as exc:
+        ok, caught = False, exc
         buffer.write(traceback.format_exc())
     finally:
         app.log.removeHandler(handler)
     seconds = time.monotonic() - started
     result = {"student": student, "ok": ok, "seconds": seconds, "score": None, "max_score": None, "manual": False}
+    if not ok:
+        fault = faults.fault_of(caught or getattr(converter, "caught", None))
+        places = [coursedir.root]
+        if db.is_sqlite(url):
+            places.append(os.path.dirname(os.path.abspath(db.sqlite_path(url))))
+        if fault is None and faults.low_space(*places):
+            fault = ("disk", os.strerror(errno.ENOSPC))
+        if fault:
+            result.update(ok=False, fault=fault[0], error=fault[1], log=buffer.getvalue())
+            return result
     try:
         with db.open_gradebook(url, coursedir.course_id) as gb:
             result["score"], result["max_score"], result["manual"] = db.student_result(
                 gb, coursedir.assignment_id, student)
     except Exception as exc:  # no submission row: nbgrader failed before creating it
+        fault = faults.fault_of(exc)
+        if fault:
+            result.update(ok=False, fault=fault[0], error=fault[1], log=buffer.getvalue())
+            return result
         buffer.write(f"gradebook: {exc}\n")
     result["log"] = buffer.getvalue()
     return result
 
 
+def die_with_parent():
+    """Be killed (SIGKILL) the moment the parent ``dnn-lab autograde`` is gone, however it ended."""
+    parent = int(os.environ.get("DNN_LAB_AUTOGRADE_PARENT") or 0)
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if parent and os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def main():
+    die_with_parent()
     out = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
