@@ -49,8 +49,12 @@ GLOBAL_ATTRS = {"class", "title", "lang", "dir", "align", "style"}
 TAG_ATTRS = {"a": {"href"}, "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan", "valign"},
              "th": {"colspan", "rowspan", "valign", "scope"}, "ol": {"start", "type"}, "col": {"span"},
              "colgroup": {"span"}, "details": {"open"}, "font": {"color", "size"}, "time": {"datetime"}}
-SAFE_HREF = re.compile(r"^\s*(https?:|mailto:|#)", re.I)
-SAFE_SRC = re.compile(r"^\s*data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.I)
+# a relative path inside the notebook's folder (the course's own figures, ``images/x.png``): no scheme, no
+# leading slash, no "..", so it cannot point at the instructor's server pages (``/hub/logout``)
+RELATIVE = r"(?!\.\.?/)(?![^/?#]*:)[A-Za-z0-9_][A-Za-z0-9_./%+-]*(?:#[\w.-]*)?"
+SAFE_HREF = re.compile(rf"^\s*(https?:|mailto:|#|{RELATIVE}$)", re.I)
+SAFE_SRC = re.compile(rf"^\s*(data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*|attachment:[\w.-]+|{RELATIVE})$",
+                      re.I)
 BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
 DANGEROUS_SVG = re.compile(r"<\s*script|\bon[a-z]+\s*=|javascript:|<\s*foreignObject|href\s*=", re.I)
 HREF = re.compile(r"\\href\s*\{([^{}]*)\}")
@@ -69,6 +73,8 @@ def _allowed_attribute(tag, name, value):
     if name.startswith("data-") and re.match(r"^data-[a-z0-9-]+$", name):
         return True
     if name in GLOBAL_ATTRS or name in TAG_ATTRS.get(tag, ()):
+        if name in ("href", "src") and "/../" in f"/{value.strip()}/":
+            return False
         if name == "href":
             return bool(SAFE_HREF.match(value))
         if name == "src":
@@ -126,7 +132,7 @@ class ActiveContent(SanitizeHTML):
         import bleach
         from bleach.css_sanitizer import CSSSanitizer
         kwargs = {"tags": self.tags, "attributes": self.attributes, "strip_comments": True,
-                  "protocols": ["http", "https", "mailto", "data"],
+                  "protocols": ["http", "https", "mailto", "data", "attachment"],
                   "css_sanitizer": CSSSanitizer(allowed_css_properties=self.styles)}
         blocks = any(m.group(1).lower() == "script" for m in INERT_BLOCKS.finditer(html))  # a <style> is not active
         html = INERT_BLOCKS.sub("", html)  # their text would otherwise stay as text (bleach strips the tags only)
