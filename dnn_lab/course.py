@@ -23,12 +23,13 @@ CONFIG_TEMPLATE = '''\
 from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions,
-    ComputeChecksums, GetGrades, IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells, SaveAutoGrades,
-    SaveCells,
+    ComputeChecksums, DeduplicateIds, GetGrades, IncludeHeaderFooter, InstantiateTests, LimitOutput, LockCells,
+    OverwriteCells, OverwriteKernelspec, SaveAutoGrades, SaveCells,
 )
 
 from dnn_lab.grading.feedback import offline_feedback
 from dnn_lab.grading.nbgrader import DnnLabGrader, HideHiddenTests, SandboxedExecute
+from dnn_lab.grading.sanitize import ActiveContent, ForeignGradeCells
 from dnn_lab.nbgrader_lang import LanguagePreprocessor
 
 c = get_config()  # noqa: F821 (provided by nbgrader)
@@ -49,8 +50,15 @@ c.ClearSolutions.text_stub = "请在这里写下你的答案。 / YOUR ANSWER HE
 # Autograding: grades come from the submitted source, computed outside the student's kernel
 # in a sandbox (DnnLabGrader); the kernel run (SandboxedExecute) only gives the student's own
 # cells their outputs for the feedback, sandboxed and with a tight limit per cell.
+# ForeignGradeCells: a cell carrying grading metadata this notebook does not have (another assignment's)
+# becomes an ordinary cell, so the rest is graded instead of the whole notebook being refused.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, DeduplicateIds, OverwriteKernelspec, ForeignGradeCells, OverwriteCells, CheckCellMetadata,
+]
+# ActiveContent (right after the kernel run): no student script or active HTML in the autograded
+# notebook that formgrader shows; our verdicts are written after it.
 c.Autograde.autograde_preprocessors = [
-    SandboxedExecute, DnnLabGrader, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    SandboxedExecute, ActiveContent, DnnLabGrader, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
     AssignLatePenalties, CheckCellMetadata,
 ]
 c.DnnLabGrader.timeout = 10           # seconds per exercise (and per cell in the kernel run)
@@ -63,7 +71,20 @@ c.Execute.interrupt_on_timeout = True
 # network), each exercise named in the score list, in the course language.
 offline_feedback(c, "{lang}")
 # Feedback: check reports, never the hidden tests.
-c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, ActiveContent, CSSHTMLHeaderPreprocessor]
+# Every HTML page made from a notebook (formgrader's views, feedback) is cleaned once more.
+c.HTMLExporter.preprocessors = ["dnn_lab.grading.sanitize.ActiveContent"]
+
+# The exchange (nbgrader's own, through its plug-in point): a submission counts for the student who
+# made it, only its notebooks are collected (no links followed, bounded), one bad submission costs
+# only itself, and the exchange's folders are checked (sticky bits, owners) before anything moves.
+c.ExchangeFactory.collect = "dnn_lab.exchange.SafeCollect"
+c.ExchangeFactory.release_assignment = "dnn_lab.exchange.SafeReleaseAssignment"
+c.ExchangeFactory.release_feedback = "dnn_lab.exchange.SafeReleaseFeedback"
+c.ExchangeFactory.fetch_assignment = "dnn_lab.exchange.SafeFetchAssignment"
+c.ExchangeFactory.fetch_feedback = "dnn_lab.exchange.SafeFetchFeedback"
+c.ExchangeFactory.submit = "dnn_lab.exchange.SafeSubmit"
+c.ExchangeFactory.list = "dnn_lab.exchange.SafeList"
 '''
 
 

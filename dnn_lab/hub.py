@@ -103,7 +103,8 @@ def help_menu_overrides(hub_prefix="/"):
                    "args": {"url": url, "text": HELP_TEXT, "newBrowserTab": True}}]}]}}
 
 
-def nbgrader_role_config(role, course_id, exchange, course_dir):
+def nbgrader_role_config(role, course_id, exchange, course_dir, instructor=None):
+    from .exchange import config_lines  # stdlib only: the exchange classes load when nbgrader asks for them
     lines = [
         f"# nbgrader settings of a {role} of course {course_id!r} (written by `dnn-lab course hub-config`)",
         "c = get_config()  # noqa: F821",
@@ -112,6 +113,8 @@ def nbgrader_role_config(role, course_id, exchange, course_dir):
     ]
     if role == "instructor":
         lines.append(f"c.CourseDirectory.root = {str(course_dir)!r}")
+    # dnn_lab's exchange (issue 21): the course's exchange folder must be the instructor's
+    lines.append(config_lines(instructor).rstrip("\n"))
     return "\n".join(lines) + "\n"
 
 
@@ -203,7 +206,7 @@ def write_hub_config(out, course_id, instructor, students, *, exchange=EXCHANGE,
         put(base + "labconfig/page_config.json", json.dumps({"disabledExtensions": disabled}, indent=2) + "\n")
         put(base + "labconfig/default_setting_overrides.json",
             json.dumps(help_menu_overrides(hub_prefix), indent=2, ensure_ascii=False) + "\n")
-        put(base + "nbgrader_config.py", nbgrader_role_config(role, course_id, exchange, course_dir))
+        put(base + "nbgrader_config.py", nbgrader_role_config(role, course_id, exchange, course_dir, instructor))
     for d in {p.parent for p in written} | {out}:
         d.chmod(0o755)
     return sorted(written)
