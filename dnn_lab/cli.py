@@ -51,15 +51,16 @@ def _hub_config(args, rest):
         written = write_hub_config(out, args.course_id, args.instructor, students, exchange=args.exchange,
                                    course_dir=args.course_dir, bind_url=args.bind_url)
         for path in written:
-            print(f"wrote / 已写入 {path}")
+            print(t_short("cli.hub.wrote", lang, path=path))
         if args.apply:
             for line in apply_setup(out, args.course_id, args.instructor, students, exchange=args.exchange,
-                                    course_dir=args.course_dir, lang=args.lang):
-                print(f"set up / 已设置 {line}")
+                                    course_dir=args.course_dir, lang=lang):
+                print(t_short("cli.hub.set_up", lang, what=line))
     except HubConfigError as exc:
-        print(f"dnn-lab: hub-config refused / 已拒绝: {exc.code}: {exc.detail}", file=sys.stderr)
+        print(f"dnn-lab: {t_short('cli.hub.refused', lang, code=exc.code, detail=exc.detail)}", file=sys.stderr)
         return 2
-    print(f"start the hub (as root) / 以 root 启动: jupyterhub -f {shlex.quote(str(out))}/jupyterhub_config.py")
+    command = f"jupyterhub -f {shlex.quote(str(out))}/jupyterhub_config.py"
+    print(t_short("cli.hub.start", lang, command=command))
     return 0
 
 

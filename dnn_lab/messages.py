@@ -995,6 +995,10 @@ MESSAGES = {
         "zh": "把学生提交的作业放进 submitted/<student>/<assignment>/",
         "en": "collect the submissions into submitted/<student>/<assignment>/",
     },
+    "cli.hub.wrote": {"zh": "已写入 {path}", "en": "wrote {path}"},
+    "cli.hub.set_up": {"zh": "已设置 {what}", "en": "set up {what}"},
+    "cli.hub.refused": {"zh": "hub-config 已拒绝（{code}）：{detail}", "en": "hub-config refused ({code}): {detail}"},
+    "cli.hub.start": {"zh": "以 root 启动 hub：{command}", "en": "start the hub as root: {command}"},
     "cli.no_course_package": {
         "zh": "找不到课程的源笔记本（含答案与隐藏测试）：它们不在 dnn-lab 包里，而在单独的讲师包 {dist} 中。"
               "请先安装：`pip install {dist}`（与 dnn-lab 同一版本），再运行 `dnn-lab course init`。",

@@ -103,10 +103,12 @@ class Namespace:
                 pytest.fail(f"could not open {child} in a private mount namespace (unshare/mount as root)")
             time.sleep(0.05)
 
-    def wrap(self, cmd):
+    def wrap(self, cmd, cwd=None):
+        """``cmd`` run in the namespace (entering a mount namespace resets the working directory:
+        ``cwd`` is set again inside)."""
         if self.proc is None:
             return list(cmd)
-        return ["nsenter", f"--mount=/proc/{self.proc.pid}/ns/mnt", "--", *cmd]
+        return ["nsenter", f"--mount=/proc/{self.proc.pid}/ns/mnt", *([f"--wd={cwd}"] if cwd else []), "--", *cmd]
 
     def close(self):
         stop(self.proc, timeout=5)
@@ -162,9 +164,10 @@ class Hub:
         """Run ``cmd`` as ``user`` (runuser, the user's environment, cwd default: their home);
         a console script name (``nbgrader``, ``dnn-lab``, ``python``) is taken from this Python's bin."""
         cmd = [str(BIN / cmd[0]) if (BIN / cmd[0]).exists() else cmd[0], *cmd[1:]]
+        cwd = cwd or self.home(user)
         full = self.namespace.wrap(["runuser", "-u", user, "--", "env", "-i",
-                *(f"{k}={v}" for k, v in {**self.user_env(user), **(env or {})}.items()), *cmd])
-        result = subprocess.run(full, cwd=cwd or self.home(user), capture_output=True, text=True, timeout=timeout)
+                *(f"{k}={v}" for k, v in {**self.user_env(user), **(env or {})}.items()), *cmd], cwd=cwd)
+        result = subprocess.run(full, cwd=cwd, capture_output=True, text=True, timeout=timeout)
         if check and result.returncode != 0:
             raise AssertionError(f"{' '.join(map(str, cmd))} as {user} exited {result.returncode}:\n"
                                  f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
@@ -254,16 +257,43 @@ def _world_readable_tmp(prefix):
     return path
 
 
+HIDDEN_STATE = Path(tempfile.gettempdir()) / "dnn-lab-hub-solutions-hidden.json"
+
+
+@contextlib.contextmanager
+def _hidden_state():
+    """{"mode": original mode, "pids": hub runs holding it closed} under an exclusive lock (two test
+    modules may run hubs at once on two xdist workers: the last one out restores the mode)."""
+    import fcntl
+    with open(str(HIDDEN_STATE) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            state = json.loads(HIDDEN_STATE.read_text())
+        except (OSError, ValueError):
+            state = {"mode": None, "pids": []}
+        state["pids"] = [p for p in state["pids"] if os.path.exists(f"/proc/{p}")]
+        yield state
+        HIDDEN_STATE.write_text(json.dumps(state))
+
+
 @contextlib.contextmanager
 def _solutions_hidden():
-    """The checkout's assignments/ (solutions) closed to other users while the hub runs."""
+    """The checkout's assignments/ (solutions) closed to other users while a hub runs."""
     target = REPO / "assignments"
-    before = stat.S_IMODE(target.stat().st_mode)
-    target.chmod(before & 0o700)
+    with _hidden_state() as state:
+        now = stat.S_IMODE(target.stat().st_mode)
+        # a crashed run may have left it closed: then the recorded mode is the original one
+        if state["mode"] is None or (not state["pids"] and now != state["mode"] & 0o700):
+            state["mode"] = now
+        state["pids"].append(os.getpid())
+        target.chmod(state["mode"] & 0o700)
     try:
         yield
     finally:
-        target.chmod(before)
+        with _hidden_state() as state:
+            state["pids"] = [p for p in state["pids"] if p != os.getpid()]
+            if not state["pids"]:
+                target.chmod(state["mode"])
 
 
 TEST_CONFIG = '''\
@@ -307,7 +337,7 @@ def running_hub(n_students=3, log_name="hub.log"):
         for name in [instructor, *students]:
             _run(["useradd", "-m", "-s", "/bin/bash", name])
             created.append(name)
-        _run(["chpasswd"], input="".join(f"{n}:{password}\n" for n in created))
+        _run(["chpasswd", "--crypt-method", "SHA512", "--sha-rounds", "5000"], input="".join(f"{n}:{password}\n" for n in created))
         hub = Hub(root, instructor, students, password, namespace)
         hub.state.mkdir(mode=0o700)
         hidden = _solutions_hidden()

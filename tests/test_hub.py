@@ -13,6 +13,7 @@ import re
 import statistics
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,298 @@ def test_students_get_no_instructor_tools(course_hub, browser):
     status, data = h.request(h.user_url(teacher, "formgrader/api/assignments"), token=h.user_token(teacher))
     assert status == 200 and ASSIGNMENT in [a["name"] for a in data]
     page.context.close()
+
+
+# ---- the whole loop ------------------------------------------------------------------------------
+
+JS_FILL = """async (sources) => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  await panel.context.ready;
+  await panel.sessionContext.ready;
+  let n = 0;
+  for (const cell of panel.content.widgets) {
+    const gid = (cell.model.getMetadata('nbgrader') || {}).grade_id;
+    if (gid in sources) { cell.model.sharedModel.setSource(sources[gid]); n++; }
+  }
+  return n;
+}"""
+
+# run the setup cell and the cells of these grade ids, in notebook order, each to its end
+JS_RUN_CELLS = """async (gids) => {
+  const app = window.jupyterapp;
+  const panel = app.shell.currentWidget;
+  const nb = panel.content;
+  await panel.sessionContext.ready;
+  for (let i = 0; i < nb.widgets.length; i++) {
+    const c = nb.widgets[i];
+    const gid = (c.model.getMetadata('nbgrader') || {}).grade_id;
+    const role = (c.model.getMetadata('dnn_lab') || {}).role;
+    if (c.model.type !== 'code' || !(gids.includes(gid) || role === 'setup')) continue;
+    c.model.executionCount = null;
+    nb.activeCellIndex = i;
+    await app.commands.execute('notebook:run-cell');
+    while (c.model.executionCount === null || panel.sessionContext.session.kernel.status !== 'idle')
+      await new Promise(r => setTimeout(r, 50));
+  }
+}"""
+
+JS_NOTEBOOK_READY = """() => { const w = window.jupyterapp.shell.currentWidget;
+  return !!(w && w.context && w.context.isReady && w.sessionContext && w.content.widgets.length > 10); }"""
+
+JS_SAVE = """async () => {
+  const panel = window.jupyterapp.shell.currentWidget;
+  await window.jupyterapp.commands.execute('docmanager:save');
+  while (panel.context.model.dirty) await new Promise(r => setTimeout(r, 100));
+}"""
+
+# a fresh kernel of the page's user runs `code`; returns its stdout (errors as text)
+JS_KERNEL_RUN = """async (code) => {
+  const app = window.jupyterapp;
+  const kernel = await app.serviceManager.kernels.startNew({name: 'python3'});
+  let out = '';
+  const future = kernel.requestExecute({code});
+  future.onIOPub = (msg) => {
+    if (msg.header.msg_type === 'stream') out += msg.content.text;
+    if (msg.header.msg_type === 'error') out += 'ERROR ' + msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  await kernel.shutdown();
+  return out;
+}"""
+
+
+def assignments_item(page, section, name=ASSIGNMENT):
+    return page.locator(f"#{section}_assignments_list .list_item:not(.nested_list_item)", has_text=name)
+
+
+def student_code(sources):
+    """The source notebook's solutions as a student would have typed them (no nbgrader markers)."""
+    return {gid: "\n".join(line for line in src.splitlines() if "### BEGIN SOLUTION" not in line
+                           and "### END SOLUTION" not in line) for gid, src in sources.items()}
+
+
+def solution_lines_not_written(shown):
+    """Statement lines of the linear_backward solution that this student did not write."""
+    written = {line.strip() for src in shown["wrote"].values() for line in src.splitlines()}
+    solution = student_code(solution_sources())["linear_backward"]
+    return [line.strip() for line in solution.splitlines()
+            if "=" in line and not line.strip().startswith("#") and line.strip() not in written]
+
+
+def student_solves(h, browser, student, sources, expect_state, label, reopen=False):
+    """The student's part: fetch in the Assignments tab, fill, Run All, Check linear_backward, save, submit."""
+    from test_browser import check_cell, click_check, scroll_to, cell_index
+    page = h.login(browser, student)
+    h.open_assignments(page)
+    released = assignments_item(page, "released")
+    released.wait_for(timeout=60_000)
+    screenshot(page, f"hub_{label}_assignments.png")
+    released.locator("button", has_text="Fetch").click()
+    fetched = assignments_item(page, "fetched")
+    fetched.wait_for(timeout=60_000)
+    assert (h.home(student) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+
+    # open it in this JupyterLab (no second page load), as a double click in the file browser would
+    page.evaluate("(p) => window.jupyterapp.commands.execute('docmanager:open', {path: p})",
+                  f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
+    page.wait_for_function(JS_NOTEBOOK_READY, timeout=120_000)
+    assert page.evaluate(JS_FILL, sources) == len(sources)
+    page.evaluate(JS_RUN_CELLS, ["linear_backward", "linear_backward_test"])
+    scroll_to(page, cell_index(page, "linear_backward_test"))
+    report = click_check(page, "linear_backward")
+    assert report.get_attribute("data-state") == expect_state
+    cell = check_cell(page, "linear_backward")
+    cell.screenshot(path=str(ARTIFACTS / f"hub_{label}_check.png"))
+    shown = {"state": expect_state, "wrote": sources, "failed_step": report.get_attribute("data-failed-step"),
+             "hints": [x.get_attribute("data-hint") for x in cell.locator(".dnn-lab-hint").all()],
+             "text": cell.inner_text()}
+    page.evaluate(JS_SAVE)
+    if reopen:  # the saved widget state shows the last result again, behind the hub too
+        page.goto(h.user_url(student, f"lab/tree/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"))
+        wait_for_lab(page)
+        page.wait_for_function(JS_NOTEBOOK_READY, timeout=120_000)
+        scroll_to(page, cell_index(page, "linear_backward_test"))
+        again = check_cell(page, "linear_backward").locator('.dnn-lab-report[data-exercise="linear_backward"]')
+        again.wait_for(state="attached", timeout=60_000)
+        shown["reopened_state"] = again.get_attribute("data-state")
+        check_cell(page, "linear_backward").screenshot(path=str(ARTIFACTS / f"hub_{label}_reopened.png"))
+
+    h.open_assignments(page)
+    fetched = assignments_item(page, "fetched")
+    fetched.locator("button", has_text="Submit").click()
+    assignments_item(page, "submitted").wait_for(timeout=60_000)
+    screenshot(page, f"hub_{label}_submitted.png")
+    page.context.close()
+    return shown
+
+
+GRADES = """
+import json
+from nbgrader.api import Gradebook
+with Gradebook("sqlite:///gradebook.db") as gb:
+    out = {}
+    for s in gb.students:
+        try:
+            sub = gb.find_submission("step_by_step", s.id)
+        except Exception:
+            continue
+        out[s.id] = [sub.score, sub.max_score, sorted(n.name for n in sub.notebooks)]
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def graded_course(course_hub, browser):
+    """The loop up to released feedback; returns what each student saw at Check and the gradebook."""
+    h = course_hub
+    teacher = h.instructor
+    correct, buggy, untouched = h.students[:3]
+    with ThreadPoolExecutor(4) as pool:  # the servers start while the instructor generates
+        started = [pool.submit(h.start_server, user) for user in (teacher, correct, buggy, untouched)]
+        h.run_as(teacher, "nbgrader", "generate_assignment", ASSIGNMENT, "--force", cwd=h.course_dir)
+        for future in started:
+            future.result()
+    # the instructor releases in formgrader, through the hub
+    page = h.login(browser, teacher, path="formgrader/manage_assignments")
+    row = page.locator("tr", has=page.locator("td.name", has_text=ASSIGNMENT))
+    row.locator("td.release a").click()
+    modal = page.locator("#success-modal")
+    modal.wait_for(timeout=120_000)
+    screenshot(page, "hub_instructor_released.png")
+    assert f"Successfully released '{ASSIGNMENT}'" in modal.inner_text()
+    page.context.close()
+    assert (h.exchange / COURSE_ID / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+
+    sources = student_code(solution_sources())
+    seen = {
+        correct: student_solves(h, browser, correct, sources, "passed", "correct"),
+        buggy: student_solves(h, browser, buggy, {**sources, "linear_backward": WRONG_LINEAR_BACKWARD},
+                              "failed", "buggy", reopen=True),
+        untouched: student_solves(h, browser, untouched, {}, "not_implemented", "untouched"),
+    }
+    for step in (["nbgrader", "collect", ASSIGNMENT], ["dnn-lab", "autograde", ASSIGNMENT, "--jobs", "2"],
+                 ["nbgrader", "generate_feedback", ASSIGNMENT], ["nbgrader", "release_feedback", ASSIGNMENT]):
+        result = h.run_as(teacher, *step, cwd=h.course_dir)
+        (ARTIFACTS / f"hub_{step[1]}.log").write_text(result.stdout + result.stderr)
+    grades = json.loads(h.run_as(teacher, "python", "-c", GRADES, cwd=h.course_dir).stdout)
+    return seen, grades
+
+
+def test_buggy_student_sees_failing_step_and_hint_at_check(course_hub, graded_course):
+    """Behind /user/<name>/: does the buggy student's Check name dW and the forgot-1/m hint
+    (and the correct one's pass, the untouched one's 'not implemented')?"""
+    seen, _ = graded_course
+    correct, buggy, untouched = course_hub.students[:3]
+    assert seen[buggy]["failed_step"] == "dW"
+    assert "forgot_1_over_m" in seen[buggy]["hints"]
+    assert "forgot_1_over_m" not in seen[buggy]["text"]  # ids are data; the person reads the hint
+    assert t("hint.forgot_1_over_m", "en").split(".")[0].split(":")[0][:30] in " ".join(seen[buggy]["text"].split())
+    assert seen[correct]["state"] == "passed" and seen[untouched]["state"] == "not_implemented"
+    assert seen[buggy]["reopened_state"] == "failed"  # reopened: the saved widget state, not a blank cell
+
+
+def test_grades_are_100_partial_0(course_hub, graded_course):
+    """Collected and graded with dnn-lab autograde --jobs 2: full marks, partial, zero?"""
+    _, grades = graded_course
+    correct, buggy, untouched = course_hub.students[:3]
+    assert set(grades) == {correct, buggy, untouched}, grades
+    score, top, _ = grades[correct]
+    assert top > 0 and score == top
+    assert 0 < grades[buggy][0] < top
+    assert grades[untouched][0] == 0
+
+
+# ---- boundaries between people ---------------------------------------------------------------------
+
+PROBE = """
+import json, os
+def probe(op, path):
+    try:
+        if op == "list":
+            os.listdir(path)
+        else:
+            with open(path, "rb") as f:
+                f.read(1)
+        return "read"
+    except Exception as exc:
+        return type(exc).__name__
+print(json.dumps({label: probe(op, path) for label, op, path in %s}))
+"""
+
+
+def test_a_student_kernel_cannot_read_others_or_the_course(course_hub, graded_course, browser):
+    """From a student's own kernel (through the hub): are another student's home and notebook, the
+    course directory (gradebook, source notebooks), the exchange's inbound and feedback folders and
+    the checkout's solutions all PermissionError, while the student's own notebook reads?"""
+    h = course_hub
+    me, other = h.students[0], h.students[1]
+    nb = f"{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    targets = [
+        ("own notebook", "read", str(h.home(me) / nb)),
+        ("other home", "list", str(h.home(other))),
+        ("other notebook", "read", str(h.home(other) / nb)),
+        ("course dir", "list", str(h.course_dir)),
+        ("gradebook", "read", str(h.course_dir / "gradebook.db")),
+        ("source notebook", "read", str(h.course_dir / "source" / nb)),
+        ("submitted", "list", str(h.course_dir / "submitted")),
+        ("exchange inbound", "list", str(h.exchange / COURSE_ID / "inbound")),
+        ("exchange feedback", "list", str(h.exchange / COURSE_ID / "feedback")),
+        ("checkout solutions", "read", str(REPO / "assignments" / "source" / nb)),
+    ]
+    page = h.login(browser, me)
+    out = page.evaluate(JS_KERNEL_RUN, PROBE % repr(targets))
+    page.context.close()
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result.pop("own notebook") == "read"
+    assert result == {label: "PermissionError" for label, _, _ in targets[1:]}, result
+
+
+# ---- the Help menu and the /dnn-lab page behind the hub ----------------------------------------------
+
+def test_help_menu_and_dnn_lab_page_work_behind_the_hub(course_hub, graded_course, browser):
+    """Does Help → DNN Lab open the student's own /user/<name>/dnn-lab, and do its fresh copy, repair
+    and progress (the Check the student clicked in step_by_step/) work there?"""
+    from browser_util import fill, shuffle_and_break
+    import nbformat
+    h = course_hub
+    student = h.students[0]
+    page = h.login(browser, student)
+    page.locator("#jp-MainMenu .lm-MenuBar-itemLabel", has_text="Help").click()
+    item = page.locator(".lm-Menu-itemLabel", has_text="DNN Lab")
+    item.wait_for()
+    with page.context.expect_page() as opened:
+        item.click()
+    tab = opened.value
+    tab.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    assert tab.url == h.user_url(student, "dnn-lab")
+    page.close()
+
+    form = tab.locator('form.fresh[data-assignment="step_by_step"]')
+    form.locator("select[name=lang]").select_option("en")
+    form.locator("input[name=folder]").fill("fresh")
+    form.locator("button.fresh-button").click()
+    form.locator(".result.ok code.path").wait_for(timeout=60_000)
+    fresh = h.home(student) / "fresh" / "step_by_step.ipynb"
+    assert fresh.is_file() and fresh.stat().st_uid == h.home(student).stat().st_uid  # written as the student
+
+    broken = shuffle_and_break(fill(nbformat.read(fresh, as_version=4), solution_sources()))
+    status, _ = h.request(h.user_url(student, "api/contents/fresh/mine.ipynb"), "PUT",
+                          {"type": "notebook", "format": "json", "content": json.loads(nbformat.writes(broken))},
+                          token=h.user_token(student))
+    assert status in (200, 201)
+    repair = tab.locator("#repair-form")
+    repair.locator("input[name=path]").fill("fresh/mine.ipynb")
+    repair.locator("#repair-button").click()
+    repair.locator(".result.ok").wait_for(timeout=60_000)
+    assert repair.locator(".result.ok code.path").first.inner_text() == "fresh/mine-repaired.ipynb"
+    assert (h.home(student) / "fresh" / "mine-repaired.ipynb").is_file()
+
+    tab.click("#progress-refresh")
+    row = tab.locator(f'section.progress-folder[data-folder="{ASSIGNMENT}"] tr[data-exercise="linear_backward"]')
+    row.wait_for(timeout=60_000)
+    assert row.locator("td.pass").count() == 1  # the correct student's Check, recorded in their own home
+    row.scroll_into_view_if_needed()
+    screenshot(tab, "hub_dnn_lab_page.png")
+    assert page.external_requests == []  # recorded for the whole context, the new tab included
+    tab.context.close()
