@@ -233,9 +233,13 @@ async def _announce(serverapp, notebook, token, deadline=120.0):
 
 def send_jupyter_log_to(path):
     """Point this process's stderr (file descriptor 2) at ``path``: Jupyter's log handlers write to
-    sys.stderr, and kernels inherit the descriptor. Our own lines go to stdout. Returns the open file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = open(path, "w", encoding="utf-8", buffering=1)
+    sys.stderr, and kernels inherit the descriptor. Our own lines go to stdout. Returns the open file, or
+    None when ``path`` cannot be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        log_file = open(path, "w", encoding="utf-8", buffering=1)
+    except OSError:  # a folder we cannot write into: the log stays on the terminal, as with --verbose
+        return None
     sys.stderr.flush()
     os.dup2(log_file.fileno(), 2)
     return log_file

@@ -236,3 +236,25 @@ def test_top_level_help_has_no_rst_markup_and_speaks_the_language(monkeypatch):
     assert "准备工作文件夹并启动 JupyterLab" in zh and "prepare a workspace" not in zh and "The dnn-lab command" not in zh
     figures = build_parser()._subparsers._group_actions[0].choices["figures"].format_help()
     assert "output folder" in figures and "Draw the notebook figures" in figures
+
+
+def test_jupyters_log_goes_to_the_file_with_what_children_write(tmp_path):
+    """Does send_jupyter_log_to put this process's stderr and what a child process (a kernel) writes to its
+    stderr into the file, leave stdout on the terminal, and leave stderr alone when the file cannot be made?"""
+    import subprocess
+    import sys
+    code = ("import os, sys, subprocess\n"
+            "from pathlib import Path\n"
+            "from dnn_lab.lab import send_jupyter_log_to\n"
+            "print(send_jupyter_log_to(Path(sys.argv[2])) is None, flush=True)\n"
+            "f = send_jupyter_log_to(Path(sys.argv[1]))\n"
+            "print('ours', flush=True)\n"
+            "print('[I ServerApp] jupyter', file=sys.stderr, flush=True)\n"
+            "subprocess.run([sys.executable, '-c', 'import sys; sys.stderr.write(\"kernel says\\\\n\")'])\n")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "ws" / LOG_NAME), str(blocker / "x" / "log")],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["True", "ours"] and proc.stderr == ""
+    assert (tmp_path / "ws" / LOG_NAME).read_text().splitlines() == ["[I ServerApp] jupyter", "kernel says"]

@@ -22,7 +22,7 @@ from dnn_lab.messages import t, t_short
 from nbutil import ROOT, fill, solution_sources
 
 URL = re.compile(r"(http://127\.0\.0\.1:(\d+)/)lab/tree/step_by_step\.ipynb\?token=([0-9a-f]+)")
-GRADING_ONLY = ("nbgrader", "sqlalchemy", "alembic")
+GRADING_ONLY = ("nbgrader", "sqlalchemy", "alembic", "latex2mathml")
 
 pytestmark = [pytest.mark.slow]
 
@@ -50,7 +50,7 @@ def student(tmp_path_factory):
 
 def test_the_student_install_has_no_grading_stack(student):
     """Is the wheel installed in the venv's own site-packages (not this checkout), with JupyterLab, the
-    widgets and the zh-CN language pack, and without nbgrader, SQLAlchemy or alembic?"""
+    widgets and the zh-CN language pack, and without nbgrader, SQLAlchemy, alembic or latex2mathml?"""
     bindir, env = student
     probe = ("import importlib.util as u, dnn_lab, jupyterlab, ipywidgets, matplotlib; "
              "import importlib.metadata as m; m.distribution('jupyterlab-language-pack-zh-cn'); "
