@@ -6,6 +6,7 @@ Check's own texts as a student reads them.
 import re
 
 import numpy as np
+import pytest
 
 from dnn_lab.checks import run_checks
 from dnn_lab.diagram import report_notes
@@ -104,3 +105,63 @@ def test_costs_count_reads_right_for_one_entry():
     """T7: "costs has 1 entries" no more."""
     text = t("msg.costs_missing_final", "en", got=1, expected=2, last=2)
     assert "1 entries" not in text and "len(costs) is 1" in text
+
+
+def test_progress_page_gets_step_and_hints_in_both_languages(tmp_path):
+    """U1 on the /dnn-lab page: does its progress API give, beside the ids, the failed step and
+    each hint as people read them (第 2 层 / layer 2, the hint's first sentence), and does the
+    page show those instead of the ids?"""
+    import json
+
+    from dnn_lab.server.actions import read_progress
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"version": 1, "exercises": {
+        "L_model_backward": {"passed": False, "failed_step": "layer2", "hints": ["wrong_activation", "made_up"],
+                             "time": "2024-05-01T10:00:00+00:00"},
+        "update_parameters": {"passed": False, "failed_step": "inputs", "hints": ["mutates_inputs"]}}}))
+    exercises, error = read_progress(str(path))
+    assert error is None
+    by_name = {e["name"]: e for e in exercises}
+    lmb = by_name["L_model_backward"]
+    assert lmb["failed_step"] == "layer2" and lmb["hints"] == ["wrong_activation", "made_up"]  # ids stay
+    assert lmb["failed_step_label"] == {"zh": "第 2 层", "en": "layer 2"}
+    assert [h["zh"] for h in lmb["hint_texts"]] == ["用错了激活函数：隐藏层用 relu，最后一层用 sigmoid；反向传播时也要对应地用 relu_backward / sigmoid_backward。"]
+    assert by_name["update_parameters"]["failed_step_label"]["zh"] == "输入"
+    import inspect
+
+    import dnn_lab.server.page as page
+    js = inspect.getsource(page)
+    assert "pair(x.failed_step_label)" in js and "x.hint_texts" in js and "x.hints.join(', ')" not in js
+
+
+@pytest.mark.browser
+def test_progress_page_shows_chinese_labels_in_the_browser(tmp_path):
+    """U1 on the /dnn-lab page, in a real Chromium: in zh, does the progress table show 第 2 层 and
+    the hint's sentence where it showed layer2 and wrong_activation (the ids only in data-)?"""
+    import json
+
+    from browser_util import chromium_browser, require_chromium, screenshot
+    from dnn_lab.server.actions import _clean_exercise
+    from dnn_lab.server.page import render_page
+    require_chromium()
+    base = "http://dnn-lab.invalid/"
+    (tmp_path / "page.html").write_text(render_page(base, "x", [{"name": "step_by_step", "langs": ["zh"]}], "zh"),
+                                        encoding="utf-8")
+    progress = {"folders": [{"folder": "", "notebooks": ["step_by_step.ipynb"], "error": None, "exercises": [
+        _clean_exercise("L_model_backward", {"passed": False, "failed_step": "layer2", "hints": ["wrong_activation"],
+                                             "time": "2024-05-01T10:00:00+00:00"})]}]}
+    with chromium_browser() as browser:
+        context = browser.new_context(locale="zh-CN")
+        context.route(base + "dnn-lab/api/progress", lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(progress)))
+        page = context.new_page()
+        page.goto((tmp_path / "page.html").as_uri())
+        row = page.locator('tr[data-exercise="L_model_backward"]')
+        row.wait_for()
+        step, hints = row.locator("td[data-step]"), row.locator("td[data-hints]")
+        assert step.get_attribute("data-step") == "layer2" and step.inner_text().strip() == "第 2 层"
+        assert hints.get_attribute("data-hints") == "wrong_activation" and "用错了激活函数" in hints.inner_text()
+        assert "layer2" not in row.inner_text() and "wrong_activation" not in row.inner_text()
+        row.scroll_into_view_if_needed()
+        screenshot(page, "page-progress-zh-labels.png")
+        context.close()

@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+from ..messages import MESSAGES, step_label, t
 from ..repair import NotebookError, new_path, repair, write_new
 from .paths import PathRefused, relative_to_root, resolve_under_root
 
@@ -112,13 +113,27 @@ def _clean_exercise(name, entry):
     entry = entry if isinstance(entry, dict) else {}
     passed = entry.get("passed")
     hints = entry.get("hints")
+    step = entry.get("failed_step") if isinstance(entry.get("failed_step"), str) else None
+    hints = [h for h in hints if isinstance(h, str)][:10] if isinstance(hints, list) else []
     return {
         "name": name,
         "passed": passed if isinstance(passed, bool) else None,
-        "failed_step": entry.get("failed_step") if isinstance(entry.get("failed_step"), str) else None,
-        "hints": [h for h in hints if isinstance(h, str)][:10] if isinstance(hints, list) else [],
+        "failed_step": step,
+        "hints": hints,
         "time": entry.get("time") if isinstance(entry.get("time"), str) else None,
+        # what the page shows: the step and each hint's first sentence in both languages (ids stay data)
+        "failed_step_label": _both(step_label(step)) if step else None,
+        "hint_texts": [_hint_text(h) for h in hints if f"hint.{h}" in MESSAGES],
     }
+
+
+def _both(label):
+    return {"zh": label.pick("zh"), "en": label.pick("en")}
+
+
+def _hint_text(hint):
+    from ..render._model import first_sentence
+    return {lang: first_sentence(t(f"hint.{hint}", lang), lang) for lang in ("zh", "en")}
 
 
 def read_progress(path):

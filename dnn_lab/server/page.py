@@ -150,6 +150,13 @@ SCRIPT = r"""
     return frag;
   }
 
+  // a {zh, en} pair as two spans, shown by the page language like every bilingual text
+  function pair(p) {
+    const frag = document.createDocumentFragment();
+    for (const lang of ['zh', 'en']) frag.append(el('span', { class: lang }, p[lang]));
+    return frag;
+  }
+
   async function loadProgress() {
     const box = document.getElementById('progress');
     try {
@@ -166,7 +173,8 @@ SCRIPT = r"""
           el('td', {}, el('code', {}, x.name)),
           el('td', { class: x.passed === true ? 'pass' : x.passed === false ? 'fail' : 'muted' },
              bi(x.passed === true ? 'passed' : x.passed === false ? 'failed' : 'unknown')),
-          el('td', {}, x.failed_step || ''), el('td', {}, x.hints.join(', ')),
+          el('td', { 'data-step': x.failed_step || '' }, x.failed_step_label ? pair(x.failed_step_label) : ''),
+          el('td', { 'data-hints': x.hints.join(' ') }, ...(x.hint_texts || []).map((h) => el('div', {}, pair(h)))),
           el('td', { class: 'muted when' }, localTime(x.time))));
         sec.append(el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)));
         box.append(sec);
