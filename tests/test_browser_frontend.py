@@ -25,6 +25,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 NOTEBOOK = "step_by_step.ipynb"
 EDIT = "# 改过了，还没运行"
+# the keyboard goes to cell i's editor
+JS_EDITING = """(i) => { const nb = window.jupyterapp.shell.currentWidget.content;
+  return nb.activeCellIndex === i && nb.mode === 'edit' && document.activeElement
+         && !!document.activeElement.closest('.cm-editor'); }"""
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +74,12 @@ def test_opening_a_fresh_notebook_changes_nothing(zh_lab, page):
     assert (workspace / NOTEBOOK).read_bytes() == before
 
 
+def settled(cell, selector):
+    """The result area is drawn after the status line (another widget): wait until it shows ``selector``
+    (the new result differs from the one before: a wrong result times out here)."""
+    cell.locator(selector).first.wait_for(state="attached", timeout=20_000)
+
+
 def test_a_cell_edited_and_not_run_makes_the_check_say_so(zh_lab, page):
     """After linear_forward passes, the student types into its cell and clicks 检查 without running
     the cell (nothing saved): does the Check say "this cell changed since it ran: run it first"
@@ -87,6 +97,7 @@ def test_a_cell_edited_and_not_run_makes_the_check_say_so(zh_lab, page):
     scroll_to(page, index)
     editor = page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".cm-content")
     editor.click()
+    page.wait_for_function(JS_EDITING, arg=index)
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
     page.keyboard.type(EDIT)
@@ -98,6 +109,7 @@ def test_a_cell_edited_and_not_run_makes_the_check_say_so(zh_lab, page):
     report = click_check(page, "linear_forward")
     cell = check_cell(page, "linear_forward")
     status = cell.locator(".dnn-lab-status")
+    settled(cell, '[data-message-id="msg.cell_edited"]')
     assert report.get_attribute("data-state") == "failed"
     assert [f.get_attribute("data-message-id") for f in report.locator(".dnn-lab-finding").all()] == \
         ["msg.cell_edited"]
@@ -118,9 +130,14 @@ def test_a_cell_edited_and_not_run_makes_the_check_say_so(zh_lab, page):
     # Shift+Enter in the edited cell, then Check: the new version is the one checked
     scroll_to(page, index)
     page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".cm-content").click()
+    page.wait_for_function(JS_EDITING, arg=index)
     page.keyboard.press("Shift+Enter")
-    wait_idle(page)
+    page.wait_for_function("([i, ran]) => { const p = window.jupyterapp.shell.currentWidget;"
+                           " return p.content.widgets[i].model.executionCount > ran"
+                           " && p.sessionContext.session.kernel.status === 'idle'; }", arg=[index, ran],
+                           timeout=60_000)
     report = click_check(page, "linear_forward")
+    settled(cell, '.dnn-lab-report[data-state="passed"]')
     assert report.get_attribute("data-state") == "passed"
     now = page.evaluate("(i) => window.jupyterapp.shell.currentWidget.content.widgets[i].model.executionCount", index)
     assert now > ran and f"In [{now}]" in report.inner_text()
@@ -167,3 +184,31 @@ def test_after_a_kernel_restart_one_state_and_no_icons(zh_lab, page):
     assert dead["icons"] == []
     assert dead["states"] == [{"cls": "dnn-lab-not-connected", "text": t_short("ui.not_connected", "zh")}]
     assert cell.locator(".dnn-lab-report").count() == 1  # the last result stays readable
+
+
+def test_reopening_a_saved_notebook_with_results_changes_nothing(zh_lab, page):
+    """Saved with its Check results (widget state) and reopened in a new kernel, is the notebook
+    still unmodified once the kernel has answered, with the saved result shown again?"""
+    workspace, base, token = zh_lab
+    for grade_id in ("setup", "linear_forward", "linear_forward_test"):  # after the restart: run again
+        page.evaluate(JS_RUN_CELL, [cell_index(page, grade_id), None])
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function("() => !window.jupyterapp.shell.currentWidget.context.model.dirty")
+    saved = (workspace / NOTEBOOK).read_bytes()
+    assert b"application/vnd.jupyter.widget-state+json" in saved
+    page.evaluate("async () => { await window.jupyterapp.commands.execute('filebrowser:close-all'"
+                  ").catch(() => null); await window.jupyterapp.serviceManager.sessions.shutdownAll(); }")
+    page.evaluate("() => window.jupyterapp.commands.execute('application:close-all')")
+    page.wait_for_timeout(500)
+    open_notebook(page, f"{base}lab/tree/{NOTEBOOK}?token={token}")
+    page.wait_for_function("() => { const s = window.jupyterapp.shell.currentWidget.sessionContext.session;"
+                           " return s && s.kernel && s.kernel.status === 'idle'; }", timeout=60_000)
+    scroll_to(page, cell_index(page, "linear_forward_test"))
+    check_cell(page, "linear_forward").locator('.dnn-lab-report[data-exercise="linear_forward"]').wait_for(
+        state="attached", timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty") is False
+    tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.jp-mod-current")
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
+    assert (workspace / NOTEBOOK).read_bytes() == saved
+    page.screenshot(path=str(ARTIFACTS / "zh_reopened_with_results.png"))
