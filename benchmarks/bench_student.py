@@ -156,12 +156,12 @@ def instrument(meter, groups):
         if cls is None:
             from nbconvert import preprocessors as nbc
             cls = getattr(nbc, name)
-        meter.wrap(cls, "preprocess", "nbgrader: sanitize/other preprocessors")
+        meter.wrap(cls, "preprocess", f"nbgrader: {name}")
     meter.wrap(pps.SaveAutoGrades, "preprocess", "gradebook: SaveAutoGrades")
     from dnn_lab.grading import sanitize
     for name in ("ActiveContent", "ForeignGradeCells"):
         if hasattr(sanitize, name):
-            meter.wrap(getattr(sanitize, name), "preprocess", "nbgrader: sanitize/other preprocessors")
+            meter.wrap(getattr(sanitize, name), "preprocess", f"nbgrader: {name}")
     meter.wrap(ours.DnnLabGrader, "preprocess", "verdicts written into the notebook (DnnLabGrader)")
 
     # -- the feedback kernel ------------------------------------------------------------------

@@ -42,6 +42,20 @@ def _notebook_lang(nb):
     return "both"
 
 
+def verdict_cells(nb, assignment):
+    """Indexes of the grade cells whose outputs :class:`DnnLabGrader` replaces with its verdict (one per
+    exercise of ``assignment``): what the kernel would show there is discarded, so it does not run them."""
+    from ..checks.registry import ASSIGNMENTS
+    names = set(ASSIGNMENTS.get(assignment, ()))
+    out = set()
+    for index, cell in enumerate(nb.cells):
+        grader = cell.metadata.get("nbgrader", {})
+        gid = grader.get("grade_id") or ""
+        if cell.cell_type == "code" and grader.get("grade") and gid.endswith("_test") and gid[:-len("_test")] in names:
+            out.add(index)
+    return out
+
+
 def _is_ours(nb, assignment):
     from ..checks.registry import ASSIGNMENTS
     if assignment not in ASSIGNMENTS:
@@ -128,10 +142,11 @@ class DnnLabGrader(NbGraderPreprocessor):
             self.log.info("dnn_lab: graded in a sandbox (isolation: bwrap)")
         lang = _notebook_lang(nb)
         points = {}
-        for cell in nb.cells:
+        replaced = verdict_cells(nb, assignment)
+        for index, cell in enumerate(nb.cells):
             gid = cell.metadata.get("nbgrader", {}).get("grade_id", "")
             name = gid[:-len("_test")] if gid.endswith("_test") else None
-            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade") and name in verdicts:
+            if index in replaced and name in verdicts:
                 cell.outputs = verdict_outputs(verdicts[name], lang, level,
                                                {"timeout": self.timeout, "memory": self.memory_limit})
                 points[name] = cell.metadata["nbgrader"].get("points")
@@ -210,6 +225,23 @@ def verdict_outputs(verdict, lang, level, limits=None):
     return outputs
 
 
+# ipykernel imports debugpy at start-up when it can (a third of the kernel's start, in CPU seconds); the
+# feedback run never debugs, so the kernel is started with debugpy unimportable, otherwise as ``-m`` does.
+_NO_DEBUGGER = ("import os, runpy, sys\n"
+                "sys.modules['debugpy'] = None\n"
+                "sys.path[0] = os.getcwd()\n"
+                "runpy.run_module('ipykernel_launcher', run_name='__main__', alter_sys=True)\n")
+
+
+def _without_debugger(cmd):
+    """``python -m ipykernel_launcher ARGS`` → the same kernel without debugpy; other commands as given."""
+    cmd = list(cmd)
+    for i in range(len(cmd) - 1):
+        if cmd[i] == "-m" and cmd[i + 1] == "ipykernel_launcher":
+            return cmd[:i] + ["-c", _NO_DEBUGGER] + cmd[i + 2:]
+    return cmd
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel launched inside the sandbox (:func:`dnn_lab.grading.sandbox.kernel_command`)."""
 
@@ -223,7 +255,7 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         from .sandbox import kernel_command
-        cmd = super().format_kernel_cmd(extra_arguments)
+        cmd = _without_debugger(super().format_kernel_cmd(extra_arguments))
         wrapped, level = kernel_command(cmd, work=self.sandbox_work, at=self.sandbox_at,
                                         socket_dir=self.sandbox_socket_dir,
                                         hide=self.sandbox_hide, readonly=self.sandbox_readonly)
@@ -325,6 +357,9 @@ class SandboxedExecute(Execute):
         lang = _notebook_lang(nb)
         index, failures = 0, 0
         cells = self.nb.cells
+        # The grade cells' outputs are replaced by DnnLabGrader's verdicts: running their Check in the
+        # kernel (a widget, the checks, a report rendered) would be thrown away, so they are not run.
+        replaced = verdict_cells(self.nb, resources.get("nbgrader", {}).get("assignment"))
         while index < len(cells) and failures < MAX_KERNEL_FAILURES:
             running = None
             try:
@@ -335,7 +370,11 @@ class SandboxedExecute(Execute):
                         self._replay(index)
                     while index < len(cells):
                         running = index
-                        self.preprocess_cell(cells[index], resources, index)
+                        if index in replaced:
+                            cells[index].outputs = []
+                            cells[index].execution_count = None
+                        else:
+                            self.preprocess_cell(cells[index], resources, index)
                         index += 1
                     running = None
             except (CellTimeoutError, DeadKernelError, TimeoutError, RuntimeError) as exc:
@@ -350,8 +389,8 @@ class SandboxedExecute(Execute):
                     index += 1
                 self.km = None
                 self.kc = None
-        for cell in cells[index:]:
-            if cell.cell_type == "code":
+        for offset, cell in enumerate(cells[index:], start=index):
+            if cell.cell_type == "code" and offset not in replaced:
                 cell.outputs = [new_output("stream", name="stdout", text=t("grading.kernel_skipped", lang) + "\n")]
         self.set_widgets_metadata()
         return self.nb, self.resources
