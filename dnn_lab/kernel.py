@@ -344,11 +344,13 @@ _LIVE = {"cells": None, "runs": None}
 
 def _open_comm(shell):
     """The comm our front-end extension answers on, opened by the kernel (None without a kernel
-    or a ``comm`` implementation: a plain IPython shell, a test)."""
+    or a ``comm`` implementation: a plain IPython shell, a test).  The target is registered too:
+    a front end that missed this comm (a page opened later) opens its own, its first word inside."""
     if getattr(shell, "kernel", None) is None:
         return None
     try:
         import comm
+        comm.get_comm_manager().register_target(COMM_TARGET, _on_front_end_open)
         channel = comm.create_comm(target_name=COMM_TARGET, data={"protocol": 1})
         channel.on_msg(_on_front_end_message)
     except Exception:  # noqa: BLE001 - without it the Check reads the saved file, as before
@@ -356,11 +358,18 @@ def _open_comm(shell):
     return channel
 
 
+def _on_front_end_open(channel, msg):
+    channel.on_msg(_on_front_end_message)
+    _on_front_end_message(msg)
+
+
 def _close_comm():
     channel = _STATE.pop("comm", None)
     _LIVE.update(cells=None, runs=None)
     if channel is not None:
         try:
+            import comm
+            comm.get_comm_manager().unregister_target(COMM_TARGET, _on_front_end_open)
             channel.close()
         except Exception:  # noqa: BLE001, S110 - the kernel may be going away
             pass

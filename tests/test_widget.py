@@ -762,7 +762,8 @@ def test_the_cell_that_ran_is_the_one_showing_its_count(shell):
 def test_real_kernel_hears_the_cells_on_screen_before_a_click(tmp_path, monkeypatch):
     """In a real kernel, does `import dnn_lab` open the dnn_lab comm, and does a cells message sent
     on it just before a Check click (as our JupyterLab extension does) make that click say
-    msg.cell_edited for an edited, unrun cell?"""
+    msg.cell_edited for an edited, unrun cell — also when the front end opens the comm itself
+    with the cells inside (a page that missed the kernel's comm)?"""
     from jupyter_client.manager import start_new_kernel
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
@@ -794,6 +795,20 @@ def test_real_kernel_hears_the_cells_on_screen_before_a_click(tmp_path, monkeypa
         click = kc.session.msg("comm_msg", {"comm_id": button_id,
                                             "data": {"method": "custom", "content": {"event": "click"}}})
         kc.shell_channel.send(cells)
+        kc.shell_channel.send(click)
+        replies(click["header"]["msg_id"])
+        out = run("print([f.message_id for f in w.report.failures])")
+        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "['msg.cell_edited']"
+
+        # a page that never saw the kernel's comm (opened later) opens its own, the word inside
+        run("w.button.click()")  # no word: the function in the kernel is checked
+        out = run("print(w.report.passed)")
+        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "True"
+        opened = kc.session.msg("comm_open", {"comm_id": "from-a-later-page", "target_name": "dnn_lab", "data": {
+            "kind": "cells", "reason": "click", "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
+        click = kc.session.msg("comm_msg", {"comm_id": button_id,
+                                            "data": {"method": "custom", "content": {"event": "click"}}})
+        kc.shell_channel.send(opened)
         kc.shell_channel.send(click)
         replies(click["header"]["msg_id"])
         out = run("print([f.message_id for f in w.report.failures])")

@@ -71,15 +71,30 @@ function codeCells(panel) {
   return cells;
 }
 
-/** Send the code cells as they are now; false when this kernel has no dnn_lab comm. */
+/**
+ * Send the code cells as they are now; false when not sent. Without a dnn_lab comm from this kernel
+ * (its comm_open not seen by this page), a click on a live Check button opens one: that kernel has
+ * dnn_lab imported, and its comm target takes the word from the open message.
+ */
 function sendCells(panel, reason) {
   const kernel = panel.sessionContext.session ? panel.sessionContext.session.kernel : null;
-  const comm = liveComm(kernel);
-  if (!comm) {
+  if (!kernel || kernel.isDisposed) {
     return false;
   }
+  const word = { kind: 'cells', reason, cells: codeCells(panel) };
   try {
-    comm.send({ kind: 'cells', reason, cells: codeCells(panel) });
+    let comm = liveComm(kernel);
+    if (comm) {
+      comm.send(word);
+      return true;
+    }
+    if (reason !== 'click') {
+      return false;
+    }
+    watchKernel(kernel);
+    comm = kernel.createComm(TARGET);
+    comms.set(kernel, comm);
+    comm.open(word);
     return true;
   } catch (err) {
     console.warn('dnn-lab: cells not sent', err);
