@@ -12,8 +12,9 @@ to fit notebooks:
 - outputs: HTML is always cleaned, markdown is rendered then cleaned, JavaScript and widget views are
   dropped, an SVG with scripts or event handlers is dropped, images must be base64 (nbconvert puts
   them in an attribute), output metadata keeps numeric sizes only; the notebook's widget state
-  (rendered by a widget manager from a CDN) is dropped; raw HTML cells are cleaned; cell tags
-  are kept only when they are plain words; MathJax's ``\\href`` is allowed only to http(s);
+  (rendered by a widget manager from a CDN) is dropped, without a note (honest notebooks have it);
+  raw HTML cells are cleaned; cell tags are kept only when they are plain words; MathJax's ``\\href``
+  is allowed only to http(s);
 - when anything active was removed, a note (``feedback.active_removed``) opens the notebook.
 
 It runs in ``c.Autograde.autograde_preprocessors`` right after the kernel run (so the autograded
@@ -115,8 +116,9 @@ class ActiveContent(SanitizeHTML):
 
     def preprocess(self, nb, resources):
         self.removed = 0
-        if nb.metadata.pop("widgets", None):
-            self.removed += 1
+        # widget state (rendered by a widget manager loaded from a CDN: an HTML widget is raw HTML) goes; honest
+        # notebooks have it too (Part 2's progress bars), so it is not counted as active content
+        nb.metadata.pop("widgets", None)
         for key in ("title", "authors"):
             nb.metadata.pop(key, None)
         for index, cell in enumerate(nb.cells):
