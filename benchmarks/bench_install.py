@@ -89,10 +89,14 @@ def main(argv=None):
         wheel = build_wheel(tmp / "dist")
         wheelhouse = Path(args.wheelhouse or tmp / "wheelhouse")
         wheelhouse.mkdir(parents=True, exist_ok=True)
+        for stale in wheelhouse.glob("dnn_lab-*.whl"):  # pip download copies our wheel there: an older build
+            stale.unlink()                               # would be taken for this one, with its old metadata
         started = time.perf_counter()
         # the full install's wheels include the student's: one download serves both
         run([sys.executable, "-m", "pip", "download", "-q", "--disable-pip-version-check", "-d", str(wheelhouse),
              f"{wheel}[grading]"])
+        for copied in wheelhouse.glob("dnn_lab-*.whl"):
+            copied.unlink()
         print(f"wheels downloaded into {wheelhouse} in {time.perf_counter() - started:.1f} s "
               f"({len(list(wheelhouse.glob('*.whl')))} wheels, {size_mb(wheelhouse):.0f} MB)")
         where = Path(args.keep) if args.keep else tmp
