@@ -145,6 +145,9 @@ class SafeCollect(DnnLabExchange, ExchangeCollect):
             except Refused as exc:
                 self._refuse(student, name, exc)
                 continue
+            except OSError:  # gone or replaced meanwhile
+                self._refuse(student, name, Refused("exchange.refused.not_a_folder"))
+                continue
             records.setdefault(student, []).append(record)
         self.src_records = []
         for student, recs in sorted(records.items()):
@@ -217,6 +220,9 @@ class SafeCollect(DnnLabExchange, ExchangeCollect):
                     break
                 except Refused as exc:
                     self._refuse(student, candidate["filename"], exc)
+                except OSError as exc:  # whatever else the student's folder does to a reader costs it only
+                    self._refuse(student, candidate["filename"],
+                                 Refused("exchange.refused.unreadable", file=f"{type(exc).__name__}: {exc}"[:200]))
             else:
                 continue
             self._write(dest, files)
