@@ -153,7 +153,10 @@ def _cleanup(pid, level):
 def main(fd, level):
     sock = socket.socket(fileno=fd)
     import numpy  # noqa: F401 - imported once, before any fork
-    from ..checks import sandbox  # noqa: F401
+    # What the workers import while loading and calling (numpy.random, checks.source with difflib), also
+    # imported here, before any fork: otherwise every exercise's fresh worker imports (compiles) it again.
+    import numpy.random  # noqa: F401
+    from ..checks import sandbox, source  # noqa: F401
     from .. import loader  # noqa: F401
     wire.send(sock, {"op": "ready", "level": level})
     while True:
