@@ -1,0 +1,76 @@
+"""Work taken out of each student's grading (issue 18), and what must stay the same without it."""
+import nbformat
+import pytest
+
+from dnn_lab.checks.registry import ASSIGNMENTS
+from dnn_lab.grading.nbgrader import _without_debugger, verdict_cells
+from dnn_lab.grading.sandbox import Limits, parse_size
+from dnn_lab.grading.session import GradingSession
+from nbutil import SOURCE
+
+
+@pytest.mark.parametrize("assignment", ["step_by_step", "application"])
+def test_the_feedback_kernel_skips_exactly_the_cells_the_verdicts_replace(assignment):
+    """Are the cells the feedback kernel leaves out exactly the grade cells of the assignment's exercises
+    (their outputs become the verdicts), and no setup, solution or demo cell?"""
+    nb = nbformat.read(SOURCE / assignment / f"{assignment}.ipynb", as_version=4)
+    skipped = verdict_cells(nb, assignment)
+    ids = sorted(nb.cells[i].metadata["nbgrader"]["grade_id"] for i in skipped)
+    assert ids == sorted(f"{name}_test" for name in ASSIGNMENTS[assignment])
+    assert all(nb.cells[i].metadata["nbgrader"]["grade"] and nb.cells[i].cell_type == "code" for i in skipped)
+    assert verdict_cells(nb, "not_ours") == set()
+
+
+def test_the_feedback_kernel_runs_without_debugpy_and_as_python_m_would(tmp_path):
+    """Does the kernel command without debugpy start a real kernel that cannot import debugpy, imports
+    modules from its working directory (the notebook's dnn_utils, testCases) and runs code?"""
+    from jupyter_client.manager import KernelManager
+
+    cmd = ["/venv/bin/python", "-m", "ipykernel_launcher", "-f", "k.json"]
+    changed = _without_debugger(cmd)
+    assert changed[0] == cmd[0] and changed[1] == "-c" and changed[3:] == ["-f", "k.json"]
+    assert _without_debugger(["R", "--slave", "-f", "x"]) == ["R", "--slave", "-f", "x"]
+
+    class Manager(KernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            return _without_debugger(super().format_kernel_cmd(extra_arguments))
+
+    (tmp_path / "beside_the_notebook.py").write_text("VALUE = 42\n")
+    km = Manager(kernel_name="python3")
+    km.transport, km.ip = "ipc", str(tmp_path / "k")
+    km.start_kernel(cwd=str(tmp_path))
+    kc = km.client()
+    try:
+        kc.start_channels()
+        kc.wait_for_ready(timeout=120)
+        printed = []
+        kc.execute_interactive(
+            "import sys\n"
+            "try:\n    import debugpy\n    print('debugpy imported')\nexcept ImportError:\n    print('no debugpy')\n"
+            "from beside_the_notebook import VALUE\nprint(VALUE, 'ipykernel.debugger' in sys.modules)\n",
+            timeout=120, output_hook=lambda m: printed.append(m["content"].get("text", "")))
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert "".join(printed).split("\n")[:2] == ["no debugpy", "42 True"]
+
+
+def test_each_exercise_worker_finds_what_it_uses_already_imported():
+    """When a worker's function is called, are numpy.random and the checks' source analysis (difflib) already
+    imported — by the sandbox, once, before it forked — instead of by every exercise's fresh worker?"""
+    source = ("def modules(seed):\n"
+              "    import sys\n"
+              "    before = [m for m in ('numpy.random', 'dnn_lab.checks.source', 'difflib') if m in sys.modules]\n"
+              "    np.random.seed(seed)\n"
+              "    return before, float(np.random.rand())\n")
+    cells = [{"source": source, "nbgrader": {"grade_id": "modules", "solution": True}}]
+    with GradingSession(limits=Limits(memory=parse_size("1GiB")), timeout=20) as session:
+        values = []
+        for seed in (1, 1):   # two exercises: two fresh forks of the same sandbox
+            fn = session.function("modules", cells, ["modules"])
+            call = fn.call_student(fn, (seed,), ("seed",), timeout=20)
+            fn.finish()
+            assert call.error is None, call.error
+            values.append(call.value)
+    assert [list(v[0]) for v in values] == [["numpy.random", "dnn_lab.checks.source", "difflib"]] * 2
+    assert values[0][1] == values[1][1]   # seeded in each worker: the same draw, nothing carried over
