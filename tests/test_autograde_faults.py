@@ -29,7 +29,7 @@ from dnn_lab.autograde.shards import shard_of
 from dnn_lab.messages import t_short
 from pg import PostgresServer
 
-CLASS_SIZE = 4  # full, empty, partial, wrong: a mixed class, nobody nbgrader fails
+CLASS_SIZE = 3  # full, empty, partial: a mixed class (three totals), nobody nbgrader fails
 DNN_LAB = [sys.executable, "-m", "dnn_lab.cli"]
 AUTOGRADE = [*DNN_LAB, "autograde", ASSIGNMENT, "--jobs", "2", "--lang", "en"]
 RUN_TMP = Path(tempfile.gettempdir()) / f"dnn-lab-faults-tmp-{os.getpid()}"  # the runs' TMPDIR: their work folders
@@ -171,7 +171,7 @@ def pg():
 def template(tmp_path_factory):
     course = make_course(tmp_path_factory.mktemp("faults") / "template")
     kinds = make_class(course, CLASS_SIZE)
-    assert sorted(set(kinds.values())) == ["empty", "full", "partial", "wrong"]
+    assert sorted(set(kinds.values())) == ["empty", "full", "partial"]
     return course, kinds
 
 
@@ -290,7 +290,8 @@ def complete_rerun(course, *args):
 def test_signals_inside_a_merge(template, reference, tmp_path):
     """SIGTERM right after a merge's COMMIT exits 130 with the 'interrupted' line (not the rollback's
     error); SIGKILL inside a merge's transaction leaves no worker and a work folder the next run
-    removes; running the same command again gives the undisturbed gradebook."""
+    removes; SIGTERM to the parent and its workers at once is an interruption, not failed students;
+    running the same command again gives the undisturbed gradebook."""
     course = course_copy(template, tmp_path / "course")
     url = f"sqlite:///{course / 'gradebook.db'}"
 
@@ -305,7 +306,7 @@ def test_signals_inside_a_merge(template, reference, tmp_path):
     assert code == 130, out + err
     assert "Traceback" not in err and "cannot rollback" not in err
     lines = out.strip().splitlines()
-    assert lines[-1].startswith("interrupted: 1 grades kept; 3 unfinished: ") and \
+    assert lines[-1].startswith(f"interrupted: 1 grades kept; {CLASS_SIZE - 1} unfinished: ") and \
         "Run the same command again" in lines[-1], out
     (merged, (total, _)), = gradebook_scores(url).items()  # the merged student is kept and was told
     assert lines[-2].startswith(f"[1/{CLASS_SIZE}] {merged}: {total:g}/100 (")
@@ -321,8 +322,19 @@ def test_signals_inside_a_merge(template, reference, tmp_path):
     assert not alive(tree, settle=2.0)
     assert all(p.exists() for p in workdirs)  # nobody could clean up ...
 
-    complete_rerun(course)
+    run = start(course, pause="grade")  # SIGTERM to every process of the run at once, as a batch system does
+    wait_paused(run, "grade")
+    tree = process_tree(run.pid)
     assert not any(p.exists() for p in workdirs)  # ... until the next run
+    for pid, _ in sorted(tree, key=lambda entry: entry[0] != run.pid):  # the parent first
+        os.kill(pid, signal.SIGTERM)
+    release(run, "grade")
+    code, out, err = finish(run)
+    assert code == 130 and "autograde failed" not in out, out + err
+    assert out.strip().splitlines()[-1].startswith("interrupted: "), out
+    assert not alive(tree)
+
+    complete_rerun(course)
     assert gradebook_scores(url) == reference
     assert not list((course / ".dnn_lab" / "autograde").glob("inflight-*.json"))
 

@@ -282,6 +282,10 @@ class Run:
         self.selector.unregister(w.proc.stdout)
         w.proc.wait()
         w.log.close()
+        if w.proc.returncode in (130, -signal.SIGINT, -signal.SIGTERM):
+            # stopped from outside (a batch system signals every process of the task): the run is being
+            # stopped, not the student failing; this process's own signal may not have arrived yet
+            raise KeyboardInterrupt
         if w in self.idle:
             self.idle.remove(w)
         had_task = bool(w.task)
