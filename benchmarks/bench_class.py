@@ -12,6 +12,10 @@ It prints the wall time of each (process start to exit, so nbgrader's start-up i
 the load average before each run (other work on the machine lowers the speed-up), the ratio,
 seconds per student, and checks that the gradebooks hold the same scores.
 
+It also prints the largest peak RSS among the processes each run waited for (a grading process: the
+serial nbgrader, or a worker of ``dnn-lab autograde``; kernels and sandboxes are smaller).  Where one
+student's CPU seconds go, part by part, is printed by ``benchmarks/bench_student.py``.
+
 Run:  python benchmarks/bench_class.py [--students 40] [--jobs 2]   (--jobs 1 2: one run for each)
 """
 import argparse
@@ -28,11 +32,20 @@ from classroom import ASSIGNMENT, gradebook_scores, make_class, make_course  # n
 
 
 def timed(argv, cwd):
-    """(wall seconds, load average before, proc)."""
+    """(wall seconds, load average before, proc); ``proc.cpu``: CPU seconds of the run's whole process tree,
+    ``proc.peak_mib``: the largest peak RSS in it (wait4's rusage)."""
     load = os.getloadavg()[0]
-    started = time.perf_counter()
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        proc = subprocess.CompletedProcess(argv, child.returncode, out.read(), err.read())
+    proc.cpu = usage.ru_utime + usage.ru_stime
+    proc.peak_mib = usage.ru_maxrss / 1024
     if proc.returncode not in (0, 1):  # 1: some submission could not be graded (the same in both)
         raise RuntimeError(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
     return seconds, load, proc
@@ -49,14 +62,15 @@ def main(argv=None):
         kinds = make_class(template, args.students)
         serial = Path(tmp) / "serial"
         shutil.copytree(template, serial)
-        t_serial, l_serial, _ = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
+        t_serial, l_serial, p_serial = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
                                       serial)
         reference = gradebook_scores(f"sqlite:///{serial / 'gradebook.db'}")
         n = len(kinds)
         print(f"class: {n} students ({', '.join(f'{k} {list(kinds.values()).count(k)}' for k in sorted(set(kinds.values())))})")
         print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
         print(f"serial   nbgrader autograde          : {t_serial:7.1f} s ({t_serial / n:.2f} s/student), "
-              f"load average before {l_serial:.1f}", flush=True)
+              f"load average before {l_serial:.1f}; CPU {p_serial.cpu:.1f} s ({p_serial.cpu / n:.2f} s/student), "
+              f"peak RSS {p_serial.peak_mib:.0f} MiB", flush=True)
         for jobs in args.jobs:
             parallel = Path(tmp) / f"jobs{jobs}"
             shutil.copytree(template, parallel)
@@ -66,6 +80,8 @@ def main(argv=None):
             print(f"dnn-lab autograde --jobs {jobs:<2}          : {t_parallel:7.1f} s ({t_parallel / n:.2f} s/student), "
                   f"load average before {l_parallel:.1f}; speed-up {t_serial / t_parallel:.2f}x; "
                   f"gradebook identical to serial: {same}", flush=True)
+            print(f"  CPU {proc.cpu:.1f} s ({proc.cpu / n:.2f} s/student; serial/this {p_serial.cpu / proc.cpu:.2f}x), "
+                  f"largest peak RSS of the run (a worker) {proc.peak_mib:.0f} MiB")
             summary = [line for line in proc.stdout.splitlines() if not line.startswith("[")]
             print("  " + "\n  ".join(summary[1:]))
         print("(a load average above 0 means other work shared these cores: speed-ups are then lower than on an "
