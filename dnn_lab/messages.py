@@ -369,20 +369,20 @@ MESSAGES = {
         "en": "Number the keys by layer, from 1 to L: the values are right but stored under {got} instead of {expected} (layer 1's W is under {first_got}; it belongs under {first_expected}).",
     },
     "msg.caches_single": {
-        "zh": "返回由各层缓存组成的列表：caches 只是一个缓存（第 {layer} 层的），不是缓存的列表。先写 caches = []，每一层都调用 caches.append(cache)。",
-        "en": "Return a list of every layer's cache: caches is one single cache (layer {layer}'s), not a list of them. Start with caches = [] and call caches.append(cache) for each layer.",
+        "zh": "返回由各层缓存组成的列表：caches 只是一个缓存（第 {layer} 层的），不是缓存的列表。先写 caches = []，每一层都调用 caches.append(…)。",
+        "en": "Return a list of every layer's cache: caches is one single cache (layer {layer}'s), not a list of them. Start with caches = [] and call caches.append(…) for each layer.",
     },
     "msg.caches_flat": {
-        "zh": "用 caches.append(cache) 把每个缓存作为一个元素加入 caches：现在 caches 有 {got} 个元素，是各个缓存的组成部分并排放在一起，而不是 {expected} 个缓存。",
-        "en": "Add each cache to caches as one item, with caches.append(cache): caches has {got} items, the parts of the caches side by side, instead of {expected} caches.",
+        "zh": "用 caches.append(…) 把每个缓存作为一个元素加入 caches：现在 caches 有 {got} 个元素，是各个缓存的组成部分并排放在一起，而不是 {expected} 个缓存。",
+        "en": "Add each cache to caches as one item, with caches.append(…): caches has {got} items, the parts of the caches side by side, instead of {expected} caches.",
     },
     "msg.caches_empty": {
-        "zh": "用 caches.append(cache) 把每一层的缓存加入 caches：返回的 caches 是空的，应当有 {expected} 个缓存。",
-        "en": "Append each layer's cache to caches with caches.append(cache): the caches returned are empty, and {expected} were expected.",
+        "zh": "用 caches.append(…) 把每一层的缓存加入 caches：返回的 caches 是空的，应当有 {expected} 个缓存。",
+        "en": "Append each layer's cache to caches with caches.append(…): the caches returned are empty, and {expected} were expected.",
     },
     "msg.caches_not_list": {
-        "zh": "把 caches 写成列表 caches = []，再用 caches.append(cache) 把每一层的缓存加进去：现在它是 {got}，而 L_model_backward 要用 caches[l] 来读取它。",
-        "en": "Make caches a list, caches = [], and add each layer's cache with caches.append(cache): it is a {got}, and L_model_backward reads it as caches[l].",
+        "zh": "把 caches 写成列表 caches = []，再用 caches.append(…) 把每一层的缓存加进去：现在它是 {got}，而 L_model_backward 要用 caches[l] 来读取它。",
+        "en": "Make caches a list, caches = [], and add each layer's cache with caches.append(…): it is a {got}, and L_model_backward reads it as caches[l].",
     },
     "msg.layer_wrong_activation": {
         "zh": "第 {layer} 层：应当使用 {expected}，但看起来用了 {got}。",
@@ -401,8 +401,8 @@ MESSAGES = {
         "en": "Write {name}.append(…) on a line of its own, without assigning its result to {name}: append changes the list and returns None, so after `{where}` line {line} {name} is None:\n    {code}",
     },
     "msg.caches_none": {
-        "zh": "单独调用 caches.append(cache)，不要写 caches = caches.append(cache)：返回的 caches 是 None，而 append 的返回值正是 None。",
-        "en": "Call caches.append(cache) on its own, not caches = caches.append(cache): the caches returned are None, which is what append returns.",
+        "zh": "单独调用 caches.append(…)，不要写 caches = caches.append(…)：返回的 caches 是 None，而 append 的返回值正是 None。",
+        "en": "Call caches.append(…) on its own, not caches = caches.append(…): the caches returned are None, which is what append returns.",
     },
     "msg.layer_call_got_instead": {
         "zh": "第 {layer} 层：`{callee}` 的函数参数 {what} 收到的是 {got}，应当是 {expected}。",
@@ -1108,7 +1108,11 @@ MESSAGES = {
     "report.attention": {"zh": "需要关注", "en": "Needs attention"},
     "report.attention.ungraded": {"zh": "未评分：没有评分结果（nbgrader 没能评这份笔记本，或还没有运行评分）",
                                   "en": "not graded: no verdicts (nbgrader could not grade the notebook, or grading has not run)"},
+    "report.attention.unfinished": {"zh": "成绩库里尚未评完（评分中途被中断）：再运行一次 dnn-lab autograde",
+                                    "en": "not finished in the gradebook (grading was stopped half-way): run dnn-lab autograde again"},
     "report.attention.timeout": {"zh": "超时：{exercises}", "en": "timed out: {exercises}"},
+    "report.mean": {"zh": "平均分 {mean}（满分 {max}）", "en": "mean score {mean} (out of {max})"},
+    "report.slowest": {"zh": "评分最慢：{students}", "en": "slowest to grade: {students}"},
     "report.attention.crashed": {"zh": "评分进程被结束：{exercises}", "en": "stopped the grading process: {exercises}"},
     "report.attention.cell_error": {"zh": "单元格无法运行：{exercises}", "en": "a cell does not run: {exercises}"},
     "report.pass_rates": {"zh": "各练习通过率", "en": "Pass rate per exercise"},

@@ -1457,8 +1457,8 @@ def test_exception_in_a_provided_helper_names_the_helper(as_student):
 
 
 @pytest.mark.parametrize("fn, exercise, block", [
-    (laf_relu_branch_stub, "linear_activation_forward", "`if activation == 'relu'`"),
-    (laf_relu_branch_pass, "linear_activation_forward", "`if activation == 'relu'`"),
+    (laf_relu_branch_stub, "linear_activation_forward", '`elif activation == "relu"`'),
+    (laf_relu_branch_pass, "linear_activation_forward", '`elif activation == "relu"`'),
     (lmf_output_block_stub, "L_model_forward", "`# LINEAR -> SIGMOID`"),
     (lmb_loop_stub, "L_model_backward", "`for l in reversed(range(L - 1))`"),
 ])

@@ -155,7 +155,7 @@ _APPEND_KEPT = re.compile(r"\b([A-Za-z_]\w*)\s*=\s*\1\s*\.\s*append\s*\(")
 
 
 def append_result_kept(error):
-    """``caches = caches.append(cache)``: append returns None, so the next append fails on None.
+    """``caches = caches.append(…)``: append returns None, so the next append fails on None.
     The list's name, or None."""
     if "'NoneType' object has no attribute 'append'" not in str(error.get("message")):
         return None
@@ -404,7 +404,9 @@ def expected_key(ctx, key):
 
 
 def _block(stub):
-    kind, text = stub.get("kind"), stub.get("text")
+    kind, text, header = stub.get("kind"), stub.get("text"), stub.get("header")
+    if kind == "if" and header and header.startswith(("if ", "elif ")):
+        return f"`{header}`"  # quoted as written
     if kind == "if":
         return f"`if {text}`"
     if kind == "else":

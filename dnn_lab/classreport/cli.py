@@ -26,7 +26,7 @@ def main(argv=None):
     try:
         data = load_class(args.course, args.assignment)
         if args.db:
-            data.scores = gradebook_scores(args.db, args.assignment)
+            data.scores, data.completed = gradebook_scores(args.db, args.assignment)
     except ReportError as err:
         print(f"dnn-lab report: {text(err.message_id, args.lang, **err.params)}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ class ClassData:
     records: dict                                # student -> verdict record (exercises of all notebooks)
     skipped: list = field(default_factory=list)  # VerdictFileError of corrupt files (named, not used)
     scores: dict | None = None                   # student -> score from the gradebook (--db)
+    completed: set | None = None                 # students the gradebook says autograde finished (--db)
 
 
 def _students(pattern):
@@ -65,11 +66,15 @@ def load_class(root, assignment, *, submitted_dir="submitted", autograded_dir="a
 
 
 def gradebook_scores(db_url, assignment):
-    """{student: score} of the assignment's submissions in an nbgrader gradebook."""
+    """({student: score}, {students autograde finished}) of the assignment in an nbgrader gradebook;
+    "finished" is decided from the gradebook alone (every autograded cell scored)."""
     try:
         from nbgrader.api import Gradebook
+
+        from ..autograde.db import completed_students
         with Gradebook(db_url) as gb:
-            return {s.student_id: float(s.score) for s in gb.assignment_submissions(assignment)}
+            scores = {s.student_id: float(s.score) for s in gb.assignment_submissions(assignment)}
+            return scores, set(completed_students(gb, assignment))
     except Exception as exc:  # noqa: BLE001 - one line for the instructor
         raise ReportError("report.err.db", url=db_url, error=str(exc).splitlines()[0] if str(exc) else
                           type(exc).__name__) from None

@@ -67,7 +67,8 @@ def render_html(summary, lang="both", diagrams=True):
            f"<title>{e(text('report.title', lang, assignment=summary.assignment))}</title>",
            f"<style>{CSS}</style></head><body>",
            f"<h1>{e(text('report.title', lang, assignment=summary.assignment))}</h1>",
-           f"<p>{e(text('report.counts', lang, submitted=summary.submitted, graded=graded, attention=len({a.student for a in summary.attention})))}</p>"]
+           f"<p>{e(text('report.counts', lang, submitted=summary.submitted, graded=graded, attention=len({a.student for a in summary.attention})))}<br>"
+           f"{e(text('report.mean', lang, mean=f'{summary.mean_score:.1f}', max=f'{summary.max_score:g}'))}</p>"]
     if summary.attention:
         out.append(f"<div class='attention' id='attention'><h2>{e(text('report.attention', lang))}</h2><ul>")
         for a in summary.attention:

@@ -39,7 +39,7 @@ class ExerciseSummary:
 @dataclass
 class Attention:
     student: str
-    kind: str                       # ungraded | crashed | timeout | cell_error
+    kind: str                       # ungraded | unfinished | crashed | timeout | cell_error
     exercises: list = field(default_factory=list)
 
 
@@ -53,6 +53,14 @@ class ClassSummary:
     scores: dict                    # student -> score
     max_score: float
     skipped: list
+    seconds: dict = field(default_factory=dict)   # student -> grading time of their exercises
+
+    @property
+    def mean_score(self):
+        return sum(self.scores.values()) / len(self.scores) if self.scores else 0.0
+
+    def slowest(self, n=3):
+        return sorted(self.seconds.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
     def diagnosis(self, exercise, step, hint, scope="public"):
         for ex in self.exercises:
@@ -62,7 +70,7 @@ class ClassSummary:
         return None
 
 
-_ATTENTION_ORDER = {"ungraded": 0, "crashed": 1, "timeout": 2, "cell_error": 3}
+_ATTENTION_ORDER = {"ungraded": 0, "unfinished": 1, "crashed": 2, "timeout": 3, "cell_error": 4}
 
 
 def summarise(data, order=None):
@@ -73,10 +81,13 @@ def summarise(data, order=None):
     exercises = {name: ExerciseSummary(name) for name in order}
     diagnoses = {}
     attention = [Attention(s, "ungraded") for s in data.submitted if s not in data.records]
-    scores, max_score = {}, 0.0
+    scores, max_score, seconds = {}, 0.0, {}
     for student, record in sorted(data.records.items()):
         score, student_max = 0.0, 0.0
         troubles = defaultdict(list)
+        seconds[student] = sum(float(ex.get("seconds") or 0.0) for ex in record["exercises"])
+        if data.completed is not None and student not in data.completed:
+            troubles["unfinished"] = []
         for ex in record["exercises"]:
             name = ex["exercise"]
             summary = exercises.setdefault(name, ExerciseSummary(name))
@@ -121,7 +132,7 @@ def summarise(data, order=None):
         ex.diagnoses.sort(key=lambda d: (-d.count, d.scope != "public", d.step, d.hint))
     attention.sort(key=lambda a: (_ATTENTION_ORDER[a.kind], a.student))
     return ClassSummary(data.assignment, len(data.submitted), len(data.records), list(exercises.values()),
-                        attention, scores, max_score, list(data.skipped))
+                        attention, scores, max_score, list(data.skipped), seconds)
 
 
 def top_diagnoses(summary, limit=None):

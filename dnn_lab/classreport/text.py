@@ -18,6 +18,12 @@ def render_summary(summary, lang="both", limit=12):
     if summary.attention:
         lines += ["", text("report.attention", lang)]
         lines += [_attention_line(a, lang) for a in summary.attention]
+    if summary.scores:
+        lines.append(text("report.mean", lang, mean=f"{summary.mean_score:.1f}", max=f"{summary.max_score:g}"))
+    if summary.seconds:
+        each = "{}（{:.1f} 秒）" if lang == "zh" else "{} ({:.1f} s)"
+        lines.append(text("report.slowest", lang, students=("、" if lang == "zh" else ", ").join(
+            each.format(s, t) for s, t in summary.slowest())))
     lines += ["", text("report.pass_rates", lang)]
     width = max(len(ex.name) for ex in summary.exercises)
     for ex in summary.exercises:
