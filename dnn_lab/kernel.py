@@ -340,6 +340,14 @@ def changed_since_run(name, path=None):
 
 COMM_TARGET = "dnn_lab"
 _LIVE = {"cells": None, "runs": None}
+# Set by the Check widget (an upper layer): a click sent by the front end *with* the cells, as one
+# message (a kernel may handle messages of two comms out of order, so the word cannot ride alone).
+_CLICK = {"handler": None}
+
+
+def set_click_handler(handler):
+    """``handler(widget_id)`` runs a Check click the front end sent together with its cells."""
+    _CLICK["handler"] = handler
 
 
 def _open_comm(shell):
@@ -376,8 +384,8 @@ def _close_comm():
 
 
 def _on_front_end_message(msg):
-    """``{"kind": "cells", "cells": [{"source", "count"}, ...]}``: kept for the click or the
-    cell run that comes right after it."""
+    """``{"kind": "cells", "cells": [{"source", "count"}, ...], "click": widget id (optional)}``: kept
+    for the cell run that comes right after it, or for the click it carries (run now)."""
     try:
         data = msg["content"]["data"]
         if data.get("kind") != "cells" or not isinstance(data.get("cells"), list):
@@ -385,6 +393,9 @@ def _on_front_end_message(msg):
         cells = tuple((c["source"], c.get("count") if isinstance(c.get("count"), int) else None)
                       for c in data["cells"] if isinstance(c, dict) and isinstance(c.get("source"), str))
         _LIVE.update(cells=cells, runs=_STATE["runs"])
+        clicked = data.get("click")
+        if isinstance(clicked, str) and _CLICK["handler"] is not None:
+            _CLICK["handler"](clicked)
     except Exception:  # noqa: BLE001, S110 - a malformed message is ignored, never raised in the kernel
         pass
 

@@ -33,6 +33,7 @@ import sys
 import time
 import traceback
 import warnings
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -316,6 +317,16 @@ def not_connected_html(lang):
             f'{esc(t_short("ui.not_connected", lang))}</div>')
 
 
+_LIVE_WIDGETS = weakref.WeakValueDictionary()  # model id -> CheckWidget, for clicks sent with the cells
+
+
+def click_from_front_end(widget_id):
+    """A click our JupyterLab extension sent together with the cells on screen (kernel.py)."""
+    w = _LIVE_WIDGETS.get(widget_id)
+    if w is not None and not w.button.disabled:
+        w._on_click()
+
+
 class CheckWidget(ShownOnce, widgets.VBox):
     """``VBox([HBox([button, status, note]), output])``.  After a click: ``report``
     (the last :class:`~dnn_lab.checks.Report`, or None when the function was
@@ -337,6 +348,10 @@ class CheckWidget(ShownOnce, widgets.VBox):
         self.output = widgets.Output()
         super().__init__([widgets.HBox([self.button, self.status, self.note]), self.output])
         self.add_class("dnn-lab-check")
+        if self.model_id:  # the front end names this widget when it sends a click with the cells
+            self.add_class(f"dnn-lab-id-{self.model_id}")
+            _LIVE_WIDGETS[self.model_id] = self
+            kernel.set_click_handler(click_from_front_end)
         self.button.on_click(self._on_click)
         if run_now:
             self.run()

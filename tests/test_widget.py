@@ -713,6 +713,13 @@ def test_a_cell_edited_on_screen_but_not_run_asks_to_run_it_first(shell, tmp_pat
     front_end_says([(GOOD_CELL + "\n", ran)])  # what ran, give or take trailing blanks
     w.button.click()
     assert w.report.passed
+    # the extension's way: the click rides in the same message as the cells (the widget named by its id)
+    from dnn_lab import kernel
+    runs = w.runs
+    kernel._on_front_end_message({"content": {"data": {"kind": "cells", "reason": "click", "click": w.model_id,
+                                                        "cells": [{"source": edited, "count": ran}]}}})
+    assert w.runs == runs + 1 and [f.message_id for f in w.report.failures] == ["msg.cell_edited"]
+    assert f"dnn-lab-id-{w.model_id}" in w._dom_classes
     run_cell(shell, edited)
     front_end_says([(edited, shell.execution_count - 1)])
     w.button.click()
@@ -788,8 +795,8 @@ def test_real_kernel_hears_the_cells_on_screen_before_a_click(tmp_path, monkeypa
         comm_id = opened[0]["content"]["comm_id"]
         good = "import numpy as np\n" + GOOD_CELL
         count = next(m["content"]["execution_count"] for m in run(good) if m["msg_type"] == "execute_input")
-        out = run("w = dnn_lab.check('linear_forward', lang='en')\nprint(w.button.model_id)")
-        button_id = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip()
+        out = run("w = dnn_lab.check('linear_forward', lang='en')\nprint(w.button.model_id, w.model_id)")
+        button_id, widget_id = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").split()
         cells = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
             "kind": "cells", "reason": "click", "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
         click = kc.session.msg("comm_msg", {"comm_id": button_id,
@@ -813,6 +820,17 @@ def test_real_kernel_hears_the_cells_on_screen_before_a_click(tmp_path, monkeypa
         replies(click["header"]["msg_id"])
         out = run("print([f.message_id for f in w.report.failures])")
         assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "['msg.cell_edited']"
+
+        # what the extension sends now: the click inside the cells message, one message on one comm
+        run("w.button.click()")
+        both = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
+            "kind": "cells", "reason": "click", "click": widget_id,
+            "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
+        kc.shell_channel.send(both)
+        replies(both["header"]["msg_id"])
+        out = run("print(w.runs, [f.message_id for f in w.report.failures])")
+        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip().endswith(
+            "['msg.cell_edited']")
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)

@@ -2,12 +2,12 @@
  * dnn_lab's JupyterLab extension (also loaded by Notebook 7). Two jobs:
  *
  * 1. The Check button sees what is on screen. The kernel (dnn_lab/kernel.py) opens a comm with
- *    target "dnn_lab" when dnn_lab is imported. Just before a Check click reaches the kernel, and just
- *    before a cell that calls check( is sent to run, this extension sends the notebook's code cells
- *    as they are now (source and In [n], unsaved edits included) on that comm. Both travel the
- *    kernel's shell channel in order, so the kernel reads them before the click or the cell; it
- *    compares the defining cell with the source it ran and says "run the cell first" when they
- *    differ. Without this extension (or without the comm) the kernel falls back to the saved file.
+ *    target "dnn_lab" when dnn_lab is imported. On a Check click this extension sends, on that comm,
+ *    the notebook's code cells as they are now (source and In [n], unsaved edits included) with the
+ *    click inside the same message (the button's own click event is stopped: ipykernel may handle
+ *    two comms' messages out of order); just before a cell that calls check( is sent to run, it sends
+ *    the cells alone. The kernel compares the defining cell with the source it ran and says "run the
+ *    cell first" when they differ. Without this extension (or the comm) the kernel reads the saved file.
  *
  * 2. Opening a notebook changes nothing in it. On open the kernel's language_info (and kernelspec)
  *    replace the short ones stored in a fresh notebook, and JupyterLab marks the document modified.
@@ -76,12 +76,15 @@ function codeCells(panel) {
  * (its comm_open not seen by this page), a click on a live Check button opens one: that kernel has
  * dnn_lab imported, and its comm target takes the word from the open message.
  */
-function sendCells(panel, reason) {
+function sendCells(panel, reason, click) {
   const kernel = panel.sessionContext.session ? panel.sessionContext.session.kernel : null;
   if (!kernel || kernel.isDisposed) {
     return false;
   }
   const word = { kind: 'cells', reason, cells: codeCells(panel) };
+  if (click) {
+    word.click = click; // the kernel runs this widget's click after reading the cells
+  }
   try {
     let comm = liveComm(kernel);
     if (comm) {
@@ -162,7 +165,8 @@ const plugin = {
     tracker.forEach(watchPanel);
     tracker.widgetAdded.connect((_, panel) => watchPanel(panel));
 
-    // A click on a live Check button: the cells go first (capture phase: before the button's own handler).
+    // A click on a live Check button: the cells and the click go as one message (capture phase: the
+    // button's own handler never sees it; a kernel may handle two comms' messages out of order).
     document.addEventListener(
       'click',
       event => {
@@ -171,12 +175,15 @@ const plugin = {
           return;
         }
         const button = target.closest('.dnn-lab-check button');
-        if (!button || button.closest('.jupyter-widgets-disconnected')) {
+        if (!button || button.disabled || button.closest('.jupyter-widgets-disconnected')) {
           return;
         }
+        const box = button.closest('.dnn-lab-check');
+        const named = Array.from(box.classList).find(c => c.startsWith('dnn-lab-id-'));
         const panel = tracker.find(p => p.node.contains(button));
-        if (panel) {
-          sendCells(panel, 'click');
+        if (panel && named && sendCells(panel, 'click', named.slice('dnn-lab-id-'.length))) {
+          event.stopImmediatePropagation();
+          event.preventDefault();
         }
       },
       true
