@@ -628,8 +628,8 @@ MESSAGES = {
     # ---- the student's lab: versions, Run All, grouped feedback (issue 10) ---
     "ui.not_implemented_yet": {"zh": "○ `{fn}` 还没有实现。", "en": "○ `{fn}` is not implemented yet."},
     "ui.stub_not_implemented": {
-        "zh": "{fn} 还没有写完（仍有模板部分），跳过这一步",
-        "en": "{fn} is not finished yet (part of it is still the template); skipping this step",
+        "zh": "{fn} 还没有实现（或还没写完：仍有模板部分），跳过这一步",
+        "en": "{fn} is not implemented yet (or not finished: part of it is still the template); skipping this step",
     },
     "ui.status_not_implemented": {"zh": "还没有实现", "en": "not implemented yet"},
     "ui.status_missing": {"zh": "请先运行定义它的单元格", "en": "run the cell that defines it first"},
