@@ -6,6 +6,7 @@
     dnn-lab course hub-config [OUT] --course-id ID --instructor NAME --students A,B [--apply]
                                                                        the course on a JupyterHub
     dnn-lab autograde ASSIGNMENT [--jobs N] [--shard K/N] [--db URL]    nbgrader autograde, in parallel
+    dnn-lab course slurm-script ASSIGNMENT --shards N --db URL         the same as a Slurm job array
     dnn-lab report ASSIGNMENT [--html FILE] [--lang zh|en|both]         the class at a glance
     dnn-lab figures DIR                                                the notebook figures
     dnn-lab dev expected | student-notebooks | all                     maintainer commands
@@ -74,6 +75,30 @@ def course_next_steps(course_dir, assignments, lang="en"):
             *(f"nbgrader generate_feedback {a}" for a in assignments)]
 
 
+def _slurm_script(args, rest):
+    import os
+    from pathlib import Path
+
+    from .autograde.slurm import slurm_script
+    if not os.path.isfile("nbgrader_config.py"):
+        print("dnn-lab: run this in the course directory (no nbgrader_config.py here) / "
+              "请在课程目录中运行（这里没有 nbgrader_config.py）", file=sys.stderr)
+        return 2
+    try:
+        text = slurm_script(Path.cwd(), args.assignment, args.shards, args.db, jobs=args.jobs,
+                            time_limit=args.time, partition=args.partition)
+    except ValueError as exc:
+        print(f"dnn-lab: {exc}", file=sys.stderr)
+        return 2
+    (Path.cwd() / ".dnn_lab" / "slurm").mkdir(parents=True, exist_ok=True)  # sbatch writes the logs there
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(f"wrote / 已写入 {args.output}: sbatch {args.output}  ({args.shards} tasks, --jobs {args.jobs})")
+    return 0
+
+
 def _figures(args, rest):
     from .diagram.figures import main as figures_main
     return figures_main([args.dir]) or 0
@@ -136,6 +161,16 @@ def build_parser():
     hub.add_argument("--apply", action="store_true",
                      help="(root) create the exchange root, the course directory, private homes")
     hub.set_defaults(func=_hub_config)
+    slurm = csub.add_parser("slurm-script", help="an sbatch script grading ASSIGNMENT as a Slurm job array "
+                                                 "(one --shard per task; PostgreSQL gradebook)")
+    slurm.add_argument("assignment")
+    slurm.add_argument("--shards", type=int, required=True, help="array tasks (shards)")
+    slurm.add_argument("--db", required=True, help="the shared PostgreSQL gradebook URL")
+    slurm.add_argument("--jobs", type=int, default=1, help="workers per task (= --cpus-per-task)")
+    slurm.add_argument("--time", help="time limit per task, e.g. 01:00:00")
+    slurm.add_argument("--partition")
+    slurm.add_argument("-o", "--output", default="grade.sbatch", help="the script (default grade.sbatch; - for stdout)")
+    slurm.set_defaults(func=_slurm_script)
     fig = sub.add_parser("figures", help="draw the notebook figures into DIR",
                          description="Draw the notebook figures (PNG and SVG, labels in Chinese and English) "
                                      "into DIR.")
