@@ -355,6 +355,48 @@ def test_grades_are_100_partial_0(course_hub, graded_course):
     assert grades[untouched][0] == 0
 
 
+def test_students_fetch_feedback_and_read_verdicts(course_hub, graded_course, browser):
+    """Does each student fetch feedback in the Assignments tab and read their score and our verdicts,
+    with no hidden case, solution or course path in it?"""
+    h = course_hub
+    seen, grades = graded_course
+    states = {}
+    for label, student in zip(("correct", "buggy", "untouched"), h.students[:3]):
+        page = h.login(browser, student)
+        h.open_assignments(page)
+        item = assignments_item(page, "submitted")
+        item.locator("button", has_text="Fetch Feedback").click()
+        feedback_dir = h.home(student) / ASSIGNMENT / "feedback"
+        deadline = time.monotonic() + 60
+        while not list(feedback_dir.glob(f"*/{ASSIGNMENT}.html")) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        html_file = next(feedback_dir.glob(f"*/{ASSIGNMENT}.html"))
+        rel = html_file.relative_to(h.home(student)).as_posix()
+        page.goto(h.user_url(student, f"files/{rel}"))
+        page.locator(".dnn-lab-verdict").first.wait_for(state="attached", timeout=60_000)
+        text = page.inner_text("body")
+        html = page.content()
+        score, top, _ = grades[student]
+        total = re.search(r"Score:\s*([\d.]+)\s*/\s*([\d.]+)", text)  # the first one is the assignment's
+        assert total and (float(total.group(1)), float(total.group(2))) == (score, top), text[:300]
+        verdict = page.locator('.dnn-lab-verdict[data-exercise="linear_backward"]').first
+        verdict.scroll_into_view_if_needed()
+        report = verdict.locator(".dnn-lab-report")  # no report for "not implemented": its headline says it
+        states[label] = (verdict.get_attribute("data-reason"),
+                         report.first.get_attribute("data-state") if report.count() else None)
+        screenshot(page, f"hub_{label}_feedback.png")
+        for secret in ("hidden_cases", "BEGIN HIDDEN", "BEGIN SOLUTION", str(h.course_dir), "gradebook.db"):
+            assert secret not in html, (label, secret)
+        released = (h.exchange / COURSE_ID / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+        secret = [line for line in solution_lines_not_written(seen[student]) if line not in released]
+        assert secret or label == "correct"  # the buggy and untouched students lack the dW/db lines
+        for line in secret:
+            assert line not in text, (label, line)  # the reference solution never reaches them
+        page.context.close()
+    assert states["correct"][1] == "passed" and states["buggy"][1] == "failed", states
+    assert states["untouched"] == ("not_implemented", None), states
+
+
 # ---- boundaries between people ---------------------------------------------------------------------
 
 PROBE = """
@@ -596,8 +638,10 @@ def test_help_menu_and_dnn_lab_page_work_behind_the_hub(course_hub, graded_cours
     tab.click("#progress-refresh")
     row = tab.locator(f'section.progress-folder[data-folder="{ASSIGNMENT}"] tr[data-exercise="linear_backward"]')
     row.wait_for(timeout=60_000)
+    tab.wait_for_load_state("networkidle")  # the page may redraw the table once more (its own first load)
+    row.locator("td.pass").wait_for(timeout=30_000)
     assert row.locator("td.pass").count() == 1  # the correct student's Check, recorded in their own home
-    row.scroll_into_view_if_needed()
+    tab.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     screenshot(tab, "hub_dnn_lab_page.png")
     assert page.external_requests == []  # recorded for the whole context, the new tab included
     tab.context.close()
