@@ -200,8 +200,10 @@ def write_hub_config(out, course_id, instructor, students, *, exchange=EXCHANGE,
     for role in ROLES:
         base = f"roles/{role}/"
         extensions = {"dnn_lab": True, **SERVER_EXTENSIONS[role]}
-        put(base + "jupyter_server_config.json",
-            json.dumps({"ServerApp": {"jpserver_extensions": extensions}}, indent=2) + "\n")
+        server_config = {"ServerApp": {"jpserver_extensions": extensions}}
+        if role == "instructor":  # the class at a glance on the instructor's /dnn-lab page (dnn-lab report)
+            server_config["DnnLab"] = {"course_directory": str(course_dir)}
+        put(base + "jupyter_server_config.json", json.dumps(server_config, indent=2) + "\n")
         disabled = {name: True for name in STUDENT_DISABLED_PLUGINS} if role == "student" else {}
         put(base + "labconfig/page_config.json", json.dumps({"disabledExtensions": disabled}, indent=2) + "\n")
         put(base + "labconfig/default_setting_overrides.json",

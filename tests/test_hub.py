@@ -60,6 +60,10 @@ def test_hub_config_gives_each_role_its_tools(tmp_path):
     assert server["student"]["nbgrader.server_extensions.assignment_list"] is True
     assert server["student"]["dnn_lab"] is True and server["instructor"]["dnn_lab"] is True
     assert all(server["instructor"].values())
+    # the class at a glance on the instructor's /dnn-lab page only
+    configs = {r: json.loads((roles / r / "jupyter_server_config.json").read_text()) for r in ("student", "instructor")}
+    assert configs["instructor"]["DnnLab"] == {"course_directory": "/home/teach/course"}
+    assert "DnnLab" not in configs["student"]
     pages = {r: json.loads((roles / r / "labconfig" / "page_config.json").read_text())["disabledExtensions"]
              for r in ("student", "instructor")}
     assert sorted(pages["student"]) == sorted(STUDENT_DISABLED_PLUGINS) and pages["instructor"] == {}
