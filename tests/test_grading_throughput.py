@@ -74,3 +74,20 @@ def test_each_exercise_worker_finds_what_it_uses_already_imported():
             values.append(call.value)
     assert [list(v[0]) for v in values] == [["numpy.random", "dnn_lab.checks.source", "difflib"]] * 2
     assert values[0][1] == values[1][1]   # seeded in each worker: the same draw, nothing carried over
+
+
+def test_autograde_processes_read_notebooks_without_building_rfc3987_parsers():
+    """Does a ``dnn-lab autograde`` process (parent or worker: both import dnn_lab.autograde first) read and
+    validate notebooks with nbformat and load nbgrader's AutogradeApp without importing rfc3987_syntax
+    (about 40 lark parsers built at import)?"""
+    import subprocess
+    import sys
+
+    code = ("import sys, dnn_lab.autograde, nbformat\n"
+            "from nbgrader.apps import AutogradeApp\n"
+            f"nb = nbformat.read({str(SOURCE / 'step_by_step' / 'step_by_step.ipynb')!r}, as_version=4)\n"
+            "nbformat.validate(nb)\n"
+            "print(len(nb.cells) > 10, 'lark' in sys.modules, sys.modules.get('rfc3987_syntax', 'absent'))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["True", "False", "None"]
