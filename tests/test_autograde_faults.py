@@ -139,6 +139,10 @@ def test_stale_work_folders_of_dead_runs_are_removed(tmp_path):
     stale = Path(tempfile.mkdtemp(prefix=f"{faults.WORKDIR_PREFIX}{dead.pid}-", dir=tmp_path))
     (stale / "student-1.db").write_bytes(b"x")
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "autograde"])
+    deadline = time.monotonic() + 30
+    while b"time.sleep(60)" not in Path(f"/proc/{live.pid}/cmdline").read_bytes():  # until it has exec'd
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
     kept = Path(tempfile.mkdtemp(prefix=f"{faults.WORKDIR_PREFIX}{live.pid}-", dir=tmp_path))
     own = faults.make_workdir(tmp_path)
     other = tmp_path / f"{faults.WORKDIR_PREFIX}notapid"

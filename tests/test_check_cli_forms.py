@@ -113,7 +113,7 @@ def test_half_written_function_is_partly_implemented_as_on_the_button(tmp_path, 
     code, out = run(capsys, folder / "step_by_step.ipynb", "--exercise", "linear_activation_forward")
     assert code == 1
     assert t("ui.not_implemented_yet", lang, fn="linear_activation_forward") not in out
-    assert "`if activation == 'relu'`" in out
+    assert '`elif activation == "relu"`' in out  # quoted as written (U19)
     assert t("hint.partly_implemented", lang).split("：" if lang == "zh" else ":")[0] in out
 
 
