@@ -44,6 +44,8 @@ def _course_init(args, rest):
 
 def _hub_config(args, rest):
     from .hub import HubConfigError, apply_setup, read_students, write_hub_config
+    from .messages import t_short
+    lang = args.lang  # the course's language is also the language of these lines
     out = args.out or f"/etc/dnn-lab/{args.course_id}"
     try:
         students = [s.strip() for s in (args.students or "").split(",") if s.strip()]

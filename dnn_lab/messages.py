@@ -599,10 +599,6 @@ MESSAGES = {
         "zh": "检查器无法显示这份报告的说明文字（不是你的错），上面的练习、步骤和提示编号仍然有效。",
         "en": "The checker could not display this report's explanation (not your fault); the exercise, step and hint id above still hold.",
     },
-    "ui.render_failed": {
-        "zh": "检查器无法显示这份报告的说明文字（不是你的错），上面的练习、步骤和提示编号仍然有效。",
-        "en": "The checker could not display this report's explanation (not your fault); the exercise, step and hint id above still hold.",
-    },
     "ui.function_missing": {
         "zh": "在笔记本里找不到函数 `{fn}`：请先运行定义它的单元格。",
         "en": "No function `{fn}` in the notebook: run the cell that defines it first.",
