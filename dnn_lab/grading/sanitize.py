@@ -252,6 +252,8 @@ class ForeignGradeCells(NbGraderPreprocessor):
             meta = cell.get("metadata", {}).get("nbgrader")
             if meta is None:
                 continue
+            if isinstance(meta, dict) and not any(meta.get(k) for k in ("grade", "solution", "locked", "task")):
+                continue  # no part in grading (e.g. an editable cell the text invites changing): nothing to drop
             gid = meta.get("grade_id") if isinstance(meta, dict) else None
             if not isinstance(gid, str) or gid not in known:
                 del cell.metadata["nbgrader"]
