@@ -53,7 +53,8 @@ def execute(nb, workdir, allow_errors=False):
 
 
 def cell(nb, gid):
-    return next(c for c in nb.cells if grade_id(c) == gid)
+    """The cell with nbgrader grade_id ``gid``, or (cells nbgrader neither grades nor locks) with cell id ``gid``."""
+    return next(c for c in nb.cells if grade_id(c) == gid or (grade_id(c) is None and c.get("id") == gid))
 
 
 def stdout_of(c):
