@@ -113,6 +113,23 @@ def test_an_interrupt_inside_a_merge_is_not_replaced(tmp_path, monkeypatch, poin
         assert len(gb.find_assignment("a").submissions) == (1 if committed else 0)
 
 
+def test_the_pause_hook_holds_the_chosen_arrival(tmp_path, monkeypatch):
+    """Does the test hook hold only the arrival ``name:n`` asks for (the first by default), and let every other
+    arrival and every other point pass?"""
+    monkeypatch.setenv("DNN_LAB_TEST_PAUSE_DIR", str(tmp_path))
+    monkeypatch.setenv("DNN_LAB_TEST_PAUSE_AT", "grade:2,merge")
+    (tmp_path / "grade.go").touch()  # so the held arrival returns at once
+    faults.pause_point("merged")
+    faults.pause_point("grade")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grade.1", "grade.go"]  # passed, not held
+    faults.pause_point("grade")
+    assert (tmp_path / "grade").read_text() == str(os.getpid())  # the second arrival held
+    faults.pause_point("grade")
+    (tmp_path / "merge.go").touch()
+    faults.pause_point("merge")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["grade", "grade.1", "grade.go", "merge", "merge.go"]
+
+
 def test_sqlite_shards_on_a_network_file_system_are_refused(tmp_path):
     """Where the SQLite gradebook lives decides: a network file system (NFS here) is refused for
     --shard, a local one (this machine's, and a real tmpfs mounted now) is not."""

@@ -141,12 +141,23 @@ def pause_point(name):
 
     The first process of the run to reach the point creates ``$DNN_LAB_TEST_PAUSE_DIR/<name>``
     (holding its pid) and waits, up to 10 minutes, for ``<name>.go`` to appear; later arrivals pass.
+    ``<name>:<n>`` holds the n-th arrival instead (earlier ones leave ``<name>.<k>`` and pass), e.g.
+    ``grade:2``: once the first student is graded, at the second.
     A signal delivered meanwhile is handled right here, as it would be at that moment of a real run.
     """
     points = os.environ.get("DNN_LAB_TEST_PAUSE_AT")
-    if not points or name not in points.split(","):
+    if not points:
+        return
+    wanted = dict((p.partition(":")[0], int(p.partition(":")[2] or 1)) for p in points.split(","))
+    if name not in wanted:
         return
     folder = Path(os.environ.get("DNN_LAB_TEST_PAUSE_DIR") or tempfile.gettempdir())
+    for arrival in range(1, wanted[name]):
+        try:
+            os.close(os.open(folder / f"{name}.{arrival}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            return  # an earlier arrival than the one to hold
+        except FileExistsError:
+            continue
     try:
         fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     except FileExistsError:
