@@ -21,6 +21,12 @@ def run_checks(exercise, fn, lang=None, **kwargs):
     return _run(exercise, fn, lang=lang, **kwargs)
 
 
+def progress(lang=None, path=None):
+    """Show the ten exercises with their last result (``.dnn_lab/progress.json``); returns the view."""
+    from .progress_record import show
+    return show(lang=lang, path=path)
+
+
 def _install_kernel_hooks():
     # In a notebook kernel (IPython already loaded): record which cell run defines each
     # function, and let Run All pass the unimplemented stubs (dnn_lab.kernel; stdlib only).
@@ -30,14 +36,6 @@ def _install_kernel_hooks():
 
 def _jupyter_server_extension_points():
     return [{"module": "dnn_lab.server"}]
-
-
-def __getattr__(name):
-    # dnn_lab.progress() — the callable progress module — is imported on first use only.
-    if name == "progress":
-        import importlib
-        return importlib.import_module(".progress", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _install_kernel_hooks()

@@ -39,7 +39,7 @@ def _entry_point(exercise):
 
 def _record_progress(report):
     try:
-        from .progress import record
+        from .progress_record import record
         record(report)
     except Exception:  # noqa: BLE001 - progress is a convenience; never let it break a test
         pass

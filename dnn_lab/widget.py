@@ -5,7 +5,7 @@ A click looks the function up again in the notebook (``__main__``) and asks
 SyntaxError, an exception) the result *is* that failure; otherwise
 :func:`dnn_lab.checks.run_checks` checks the function.  Every result names the
 version it checked (``In [n]`` and the time).  The result is recorded
-(``dnn_lab.progress``) and put into the widget's ``Output`` as plain
+(``dnn_lab.progress_record``) and put into the widget's ``Output`` as plain
 ``display_data`` outputs — text + HTML of the report, then the diagram PNG — so
 it also shows where no kernel runs (saved widget state, exported notebooks).
 Outputs are assigned, never printed inside ``with output:``, so no exception
@@ -43,7 +43,7 @@ from . import kernel
 from .checks import ALL_EXERCISES, DEFAULT_TIMEOUT, get_exercise, run_checks
 from .checks.report import FAILED, NOT_REACHED, CaseResult, Finding, Report
 from .messages import LANGS, get_language, t, t_short
-from .progress import record as record_progress
+from .progress_record import record as record_progress
 from .public_tests import CheckFailed
 from .render import render_html, render_text
 from .render._model import cell_failed, state_of, texts

@@ -11,7 +11,7 @@ from PIL import Image
 
 from dnn_lab.app import TrainingProgress, initialize_parameters_deep_scaled, prepare_image, sample_image, with_helper
 from dnn_lab.app import images as app_images
-from dnn_lab.app.progress import TEXT, WIDGET, choose_mode
+from dnn_lab.app.training_progress import TEXT, WIDGET, choose_mode
 
 # ---- the provided initialiser ---------------------------------------------------------------
 
@@ -84,7 +84,7 @@ def test_progress_text_mode_prints_every_100_and_the_last_to_stdout(capsys, monk
 
 def test_progress_mode_outside_a_kernel_is_text():
     """In a plain Python process (no IPython kernel), is the text mode chosen?"""
-    code = "from dnn_lab.app.progress import choose_mode; print(choose_mode())"
+    code = "from dnn_lab.app.training_progress import choose_mode; print(choose_mode())"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == TEXT
 

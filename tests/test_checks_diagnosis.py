@@ -1855,7 +1855,7 @@ def test_call_fields_for_the_diagnosis_are_plain_data(exercise, fn, as_student, 
     plain data, as they must be to cross from the grader's sandbox?"""
     from dnn_lab.checks.engine import case_inputs
     from dnn_lab.checks.registry import get_exercise
-    from dnn_lab.checks.sandbox import call_student
+    from dnn_lab.checks.student_call import call_student
     ex = get_exercise(exercise)
     calls = [call_student(as_student(fn), case_inputs(ex, case), ex.arg_names, timeout=5, spy=ex.spy)
              for case in ex.cases]

@@ -313,7 +313,7 @@ def _vandalize(value):
 def test_case_inputs_survive_a_function_that_wrecks_its_arguments(exercise, solutions):
     """After a function changes all its arguments in place, are the case inputs still pristine for the next run?"""
     from dnn_lab.checks.engine import case_inputs
-    from dnn_lab.checks.sandbox import same
+    from dnn_lab.checks.student_call import same
 
     def wrecker(*args):
         for a in args:

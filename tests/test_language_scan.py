@@ -275,7 +275,7 @@ def test_the_zh_label_scan_can_fail():
 def test_both_version_shows_the_training_lines_it_prints():
     """Do the both version's expected training outputs show the bilingual lines that version prints
     (迭代 / iteration 0: 代价 / cost …), while zh and en show their own (迭代 0：代价 …, iteration 0: cost …)?"""
-    from dnn_lab.app.progress import TrainingProgress
+    from dnn_lab.app.training_progress import TrainingProgress
     blocks = {}
     for lang in ("zh", "en", "both"):
         nb = load("application", lang)

@@ -9,7 +9,7 @@ import pytest
 
 import dnn_lab
 from dnn_lab.checks import run_checks
-from dnn_lab.checks.sandbox import call_student, snapshot
+from dnn_lab.checks.student_call import call_student, snapshot
 from dnn_lab.checks.two_layer_model import provided
 from dnn_lab.dev import load_solutions
 from nbutil import solution_sources

@@ -11,7 +11,7 @@ import pytest
 from dnn_lab.checks import run_checks
 from dnn_lab.messages import LANGS, t
 from dnn_lab.render import render_html, render_text
-from dnn_lab.render.progress import render_progress_html, render_progress_text
+from dnn_lab.render.progress_view import render_progress_html, render_progress_text
 
 
 def forgets_1_over_m(dZ, cache):

@@ -357,7 +357,7 @@ def test_button_is_disabled_while_running(notebook, monkeypatch):
 
 def test_click_records_progress(notebook, tmp_path):
     """Does a click write the exercise's last result to .dnn_lab/progress.json?"""
-    import dnn_lab.progress as progress  # noqa: PLR0402 - not the function in __init__
+    import dnn_lab.progress_record as progress  # noqa: PLR0402
     define(notebook, "linear_backward", linear_backward)
     w = dnn_lab.check("linear_backward", lang="en")
     w.button.click()
@@ -529,7 +529,7 @@ def test_real_kernel_saved_widget_state_holds_the_result(tmp_path, monkeypatch):
     outputs = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"]["outputs"]]
     assert {"text/plain", "text/html", "image/png"} <= {k for o in outputs for k in o["data"]}
     assert [o["metadata"]["dnn_lab"]["kind"] for o in outputs] == ["report", "diagram"]
-    import dnn_lab.progress as progress  # noqa: PLR0402 - not the function in __init__
+    import dnn_lab.progress_record as progress  # noqa: PLR0402
     recorded = progress.load(tmp_path / ".dnn_lab" / "progress.json")["exercises"]
     assert recorded["linear_backward"]["failed_step"] == "dW"
 
@@ -669,7 +669,7 @@ def test_a_cell_saved_changed_but_not_run_asks_to_run_it_first(shell, tmp_path, 
     assert [f.message_id for f in w.report.failures] == ["msg.cell_changed"] and not w.report.passed
     assert kinds(w) == ["report"]
     assert not (tmp_path / ".dnn_lab" / "progress.json").exists() or \
-        dnn_lab.progress.load()["exercises"]["linear_forward"]["passed"] is True  # not recorded as a result
+        dnn_lab.progress_record.load()["exercises"]["linear_forward"]["passed"] is True  # not recorded as a result
     run_cell(shell, edited)
     w.button.click()
     assert w.report.failed_step == "Z"  # the edited (wrong: no bias) version is what is checked now
@@ -707,7 +707,7 @@ def test_a_cell_edited_on_screen_but_not_run_asks_to_run_it_first(shell, tmp_pat
     assert t("msg.cell_edited", "en", fn="linear_forward", count=ran).split("`")[0] in \
         output_of(w, "report")["data"]["text/plain"]
     assert not (tmp_path / ".dnn_lab" / "progress.json").exists() or \
-        dnn_lab.progress.load()["exercises"]["linear_forward"]["passed"] is True  # not recorded as a result
+        dnn_lab.progress_record.load()["exercises"]["linear_forward"]["passed"] is True  # not recorded as a result
     w.button.click()  # no word from a front end: the old behaviour (the function in the kernel)
     assert w.report.passed
     front_end_says([(GOOD_CELL + "\n", ran)])  # what ran, give or take trailing blanks

@@ -5,7 +5,7 @@ classifier with the ten functions written in Part 1.
   ``step_by_step.ipynb`` and checked (``part1.py``);
 - :func:`initialize_parameters_deep_scaled` — the provided initialiser for deep
   networks: seed 1, weights scaled by 1/sqrt(n[l-1]) (``init.py``);
-- :class:`TrainingProgress` — progress bar / text lines during training (``progress.py``);
+- :class:`TrainingProgress` — progress bar / text lines during training (``training_progress.py``);
 - :func:`with_helper` — a copy of a function with one global helper swapped (``swap.py``);
 - :func:`prepare_image`, :func:`sample_image` — any picture → a (784, 1) input (``images.py``);
 - :func:`plot_costs`, :func:`show_examples`, :func:`show_mislabeled`,
@@ -17,7 +17,7 @@ None of the ten graded functions of Part 1, and none of Part 2's, is defined her
 from .images import prepare_image, sample_image
 from .init import initialize_parameters_deep_scaled
 from .part1 import Part1, Part1CheckError, Part1Error, Part1NotFoundError, load_part1
-from .progress import TrainingProgress
+from .training_progress import TrainingProgress
 from .swap import with_helper
 
 _PLOTS = ("plot_costs", "show_examples", "show_mislabeled", "show_own_image", "AccuracyTable", "font_rc")

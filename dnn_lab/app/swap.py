@@ -23,6 +23,6 @@ def with_helper(fn, **replacements):
 
 def uses_name(fn, name):
     """Does ``fn``'s code (or a nested function's) read the global ``name``?"""
-    from ..checks.sandbox import _loaded_globals
+    from ..checks.student_call import _loaded_globals
     code = getattr(fn, "__code__", None)
     return code is not None and name in _loaded_globals(code, set())

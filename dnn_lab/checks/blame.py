@@ -23,7 +23,7 @@ import dataclasses
 
 from .registry import ALL_EXERCISES, ASSIGNMENTS, USES, assignment_of
 from .report import Finding
-from .sandbox import _global_names
+from .student_call import _global_names
 
 # The caller's own unfinished or misplaced code comes first whatever its callees do.
 OWN_FIRST = frozenset({"not_implemented", "partly_implemented", "uses_globals", "function_missing", "timeout",

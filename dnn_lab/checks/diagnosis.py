@@ -1,6 +1,6 @@
 """Turning an exception (or a stub reached halfway) into a diagnosis a teacher would give.
 
-The sandbox describes the exception as plain data (``sandbox.describe_error``: the
+The student call describes the exception as plain data (``student_call.describe_error``: the
 innermost student line, the function it is in, the provided helper it called, for a
 NameError the name, a near-miss and the loop binding it, the stub blocks still left);
 this module picks the hint and the message, lets the exercise look for an earlier
@@ -10,7 +10,7 @@ failing frame's own variables), and blames the first wrong step in computation o
 import ast
 import re
 
-from .sandbox import is_data
+from .student_call import is_data
 from .source import near_miss
 
 # Variables the notebook's demo cells define: a function that reads one works in the

@@ -16,7 +16,7 @@ from ..messages import get_language, t
 from . import compare
 from .expected import expected_for
 from .report import FAILED, NOT_REACHED, PASSED, CaseResult, Finding, Report, hint_rank, order_hints
-from .sandbox import call_student, global_data_reads
+from .student_call import call_student, global_data_reads
 
 DEFAULT_TIMEOUT = 10.0
 

@@ -136,7 +136,7 @@ def first_grads(ctx):
     """{dW1, db1, …} of iteration 0, or None.  The backward helpers' results
     come first: they are new objects on every call, whereas the ``grads`` dict
     given to ``update_parameters`` is often one dict refilled at every
-    iteration; the spies record snapshots (``sandbox.snapshot``), so each
+    iteration; the spies record snapshots (``student_call.snapshot``), so each
     holds the values it had when that call was made."""
     backwards = _calls(ctx, "L_model_backward")
     if backwards and isinstance(backwards[0][2], dict):

@@ -3,7 +3,7 @@
 A *server* loop waits for ``fork``; each fork is a fresh *worker* for one exercise: it
 loads the student's definitions, binds the names it is told to the grader's reference
 functions (through :func:`_proxy`, a call back to the grading process), answers ``call``
-requests with :func:`dnn_lab.checks.sandbox.call_student`, and exits on ``done``.  When a
+requests with :func:`dnn_lab.checks.student_call.call_student`, and exits on ``done``.  When a
 worker ends — normally, by ``os._exit``, a crash or a kill — the server kills whatever it
 left behind and reports the exit status, then waits for the next fork.
 """
@@ -32,7 +32,7 @@ def _application_names():
         pkg.__path__ = [str(app_dir)]
         sys.modules["dnn_lab.app"] = pkg
     init = importlib.import_module("dnn_lab.app.init")
-    progress = importlib.import_module("dnn_lab.app.progress")
+    progress = importlib.import_module("dnn_lab.app.training_progress")
     return {"initialize_parameters_deep_scaled": init.initialize_parameters_deep_scaled,
             "TrainingProgress": progress.TrainingProgress}
 
@@ -78,7 +78,7 @@ def _encode_call(call):
 
 def _load(sock, message):
     from ..loader import base_namespace, execute_functions
-    from ..checks.sandbox import global_data_reads
+    from ..checks.student_call import global_data_reads
     cells = [_Cell(c) for c in message.get("cells", [])]
     for number, cell in enumerate(cells, start=1):
         source = cell.source if cell.source.endswith("\n") else cell.source + "\n"
@@ -104,7 +104,7 @@ def _load(sock, message):
         try:
             # Names the notebook assigns at its top level (data the kernel would have) that the function
             # reads but the graded cells do not define: the Check reports these as uses_globals too.
-            from ..checks.sandbox import _global_names
+            from ..checks.student_call import _global_names
             notebook_data = set(message.get("notebook_names", ()))
             code = getattr(fn, "__code__", None)
             missing = {n for n in (_global_names(code) if code else ()) if n in notebook_data and n not in namespace}
@@ -117,7 +117,7 @@ def _load(sock, message):
 
 
 def _worker(sock):
-    from ..checks.sandbox import call_student
+    from ..checks.student_call import call_student
     fn = None
     while True:
         message = wire.recv(sock)
@@ -156,7 +156,7 @@ def main(fd, level):
     # What the workers import while loading and calling (numpy.random, checks.source with difflib), also
     # imported here, before any fork: otherwise every exercise's fresh worker imports (compiles) it again.
     import numpy.random  # noqa: F401
-    from ..checks import sandbox, source  # noqa: F401
+    from ..checks import source, student_call  # noqa: F401
     from .. import loader  # noqa: F401
     wire.send(sock, {"op": "ready", "level": level})
     while True:

@@ -4,7 +4,7 @@
 :class:`RemoteFunction` for one exercise — an object the checks engine can "call" through
 :meth:`RemoteFunction.call_student` (the engine's ``caller``), which sends the inputs to the
 worker, answers the worker's calls of reference functions with the grader's own
-implementations, and turns the reply (plain data) back into a :class:`~dnn_lab.checks.sandbox.Call`.
+implementations, and turns the reply (plain data) back into a :class:`~dnn_lab.checks.student_call.Call`.
 
 Whatever the worker does — hang past the limit while ignoring the alarm, exit, crash, send
 garbage — comes back as a ``Call`` that the engine reports (timeout or a bilingual
@@ -14,7 +14,7 @@ import dataclasses
 import select
 import time
 
-from ..checks.sandbox import Call
+from ..checks.student_call import Call
 from . import wire
 from .sandbox import Limits, Sandbox
 

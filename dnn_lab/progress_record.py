@@ -1,6 +1,6 @@
 """The last result of each exercise: recorded to ``.dnn_lab/progress.json`` in
 the current working directory (a kernel's working directory is the notebook's
-folder) and shown by :func:`show`.
+folder) and shown by :func:`show` (the public call ``dnn_lab.progress()``).
 
 The file (read by the server page)::
 
@@ -15,9 +15,7 @@ imports ``dnn_lab.widget`` (which imports it).
 """
 import json
 import os
-import sys
 import tempfile
-import types
 import weakref
 from datetime import UTC, datetime
 from pathlib import Path
@@ -131,7 +129,7 @@ def show(lang=None, path=None):
 def bundles(lang=None, path=None):
     """The progress view as one ``display_data`` output (text + HTML)."""
     from .render.display import bundle
-    from .render.progress import render_progress_html, render_progress_text
+    from .render.progress_view import render_progress_html, render_progress_text
     items = entries(path)
     states = {name: state for name, state, _, _ in items}
     return [bundle({"text/plain": render_progress_text(items, lang), "text/html": render_progress_html(items, lang)},
@@ -193,15 +191,3 @@ def progress_widget_class():
 
     _WIDGET_CLASS.append(ProgressWidget)
     return ProgressWidget
-
-
-class _CallableModule(types.ModuleType):
-    """``dnn_lab.progress()`` is the public call (SPEC §4), and importing this
-    submodule rebinds ``dnn_lab.progress`` from that function to the module:
-    so the module itself must be callable."""
-
-    def __call__(self, lang=None, path=None):
-        return show(lang=lang, path=path)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,4 +1,4 @@
-"""dnn_lab.progress: the last result per exercise in .dnn_lab/progress.json, and the live view."""
+"""dnn_lab.progress_record (and the public call dnn_lab.progress()): the last result per exercise in .dnn_lab/progress.json, and the live view."""
 import json
 import os
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 
 import dnn_lab
-import dnn_lab.progress as progress  # noqa: PLR0402 - "from dnn_lab import" may give the function
+import dnn_lab.progress_record as progress  # noqa: PLR0402
 from dnn_lab.checks import EXERCISES, run_checks
 
 
@@ -95,9 +95,9 @@ def test_view_in_grading_mode_is_static(workdir, reports, monkeypatch):
 
 
 def test_dnn_lab_progress_stays_callable(workdir):
-    """Is dnn_lab.progress() callable although importing the submodule rebinds the name to it?"""
-    import dnn_lab.progress as module
-    assert dnn_lab.progress is module
+    """Is dnn_lab.progress() still the public call after the record module was imported?"""
+    import dnn_lab.progress_record as module
+    assert callable(dnn_lab.progress) and dnn_lab.progress is not module
     assert list(dnn_lab.progress(lang="en").states) == list(EXERCISES)
 
 

@@ -1,4 +1,4 @@
-"""dnn_lab.checks.sandbox: calling a student's function without letting it hurt the caller."""
+"""dnn_lab.checks.student_call: calling a student's function without letting it hurt the caller."""
 import copy
 import inspect
 import threading
@@ -8,8 +8,8 @@ import types
 import numpy as np
 import pytest
 
-from dnn_lab.checks import sandbox
-from dnn_lab.checks.sandbox import call_student, changed_parts, global_data_reads
+from dnn_lab.checks import student_call
+from dnn_lab.checks.student_call import call_student, changed_parts, global_data_reads
 
 
 def _args():
@@ -249,4 +249,4 @@ def test_non_function_callables_are_called_without_spies():
 
     call = call_student(Callable(), _args(), ("A", "params"), spy=("relu",))
     assert call.returned and global_data_reads(Callable()) == []
-    assert isinstance(sandbox.is_data(types), bool) and not sandbox.is_data(types)
+    assert isinstance(student_call.is_data(types), bool) and not student_call.is_data(types)
