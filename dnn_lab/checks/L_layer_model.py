@@ -13,7 +13,8 @@ Part 1's ``initialize_parameters_deep`` (×0.01, seed 3) is reported at
 ``init`` with the hint ``wrong_initializer``.  Cases: 1, 3 and 4 layers.
 """
 from .engine import Exercise
-from .two_layer_model import ARG_NAMES, SPY, check_model, error_step, record_model, steps, training_case
+from .two_layer_model import (ARG_NAMES, SPY, check_model, error_step, record_model, steps, training_case,
+                              training_diagram)
 
 CASES = (
     training_case("reference", 71, (6, 5, 3, 1), 12, 0.3, 102),
@@ -37,3 +38,11 @@ EXERCISE = Exercise("L_layer_model", "application", ARG_NAMES, CASES, steps, che
 def hidden_case(id_, seed, dims, m, learning_rate, num_iterations):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return training_case(id_, seed, tuple(dims), m, learning_rate, num_iterations)
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): the training loop
+    (:func:`.two_layer_model.training_diagram`)."""
+    return training_diagram(b, dims, "L_layer_model")

@@ -460,3 +460,88 @@ def hidden_case(id_, seed, layer_dims, m):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     dims = list(layer_dims)
     return Case(id_, _random(seed, dims, m), f"AL(1,{m}), layer_dims {dims}", {"layer_dims": dims, "m": m})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+_SYM_PREV = {"L": "L-1", "L-1": "L-2", "1": "0", "l": "l-1"}
+
+
+def diagram(b, dims, symbolic=False):
+    """Backward pass, drawn right to left: dAL → layer L → … → layer 1 → dA0.
+
+    Columns left to right: dA0, layer 1 … layer L, dAL; caches[l-1] above
+    layer l, the grads dict below.  ``symbolic`` draws layers 1, ⋯, L-1, L.
+    """
+    layers = ["1", "…", "L-1", "L"] if symbolic else list(range(1, dims.L + 1))
+    top = layers[-1]
+    check = not symbolic
+
+    def prev(l):
+        return l - 1 if isinstance(l, int) else _SYM_PREV[l]
+
+    def key(prefix, l):
+        return f"{prefix}{l}" if isinstance(l, int) or len(l) == 1 and l.isdigit() else f"{prefix}[{l}]"
+
+    def layer_id(l):
+        return f"layer{l}" if check else f"_layer{l}"
+
+    keys_id = "keys" if check else "_keys"
+
+    def layer_label(l):
+        act = "SIGMOID" if l == top else "RELU"
+        return b.tr(f"第 {l} 层", f"layer {l}") + f"\nLINEAR ← {act}"
+
+    def grad_label(l):
+        return f"{dims.W(l, prev(l))} {dims.b(l)}"
+
+    dal_label = "dAL =\n−(Y/AL − (1−Y)/(1−AL))"
+    widths = [b.box("dA0", minw=0.5)[0]]
+    for l in layers:
+        if l == "…":
+            widths.append(0.3)
+        else:
+            widths.append(max(b.box(layer_label(l))[0], b.text_width(grad_label(l), b.SMALL_PT) + 0.1))
+    widths.append(b.box(dal_label, b.SMALL_PT)[0])
+    # The gap left of each column carries the gradient flowing out of it:
+    # dA[l-1] out of layer l; out of ⋯, dA1 into layer 1.
+    flows = {l: ((key("dA", prev(l)), dims.act(prev(l))) if l != "…" else ("dA1", dims.act("1"))) for l in layers}
+    gaps = [b.gap(*flows[l]) for l in layers] + [b.gap("dAL", dims.act(top))]
+    xs = b.row(widths, gaps)
+    x_of = dict(zip(["dA0"] + layers + ["dAL"], xs))
+    y, y_top = 1.35, 2.45
+    # Checkable nodes in checking order: dAL, layer L … layer 1, keys.
+    b.node("dAL", dal_label, "op", x_of["dAL"], y, checkable=check, pt=b.SMALL_PT)
+    for l in reversed(layers):
+        if l == "…":
+            b.node("_layerdots", "⋯", "text", x_of[l], y, w=0.3, pt=14)
+        else:
+            b.node(layer_id(l), layer_label(l), "op", x_of[l], y, w=widths[layers.index(l) + 1], checkable=check)
+    x0, x1 = xs[1] - widths[1] / 2, xs[-2] + widths[-2] / 2
+    if symbolic:
+        keys = "grads = {dA0 … dA(L-1), dW1 … dWL, db1 … dbL}"
+    elif dims.L > 1:
+        keys = f"grads = {{dA0 … dA{dims.L - 1}, dW1 … dW{dims.L}, db1 … db{dims.L}}}"
+    else:
+        keys = "grads = {dA0, dW1, db1}"
+    b.node("keys", keys, "dict", (x0 + x1) / 2, 0.2, w=max(x1 - x0, b.box(keys)[0]), checkable=check)
+    b.node("dA0", "dA0", "data", x_of["dA0"], y, minw=0.5)
+    b.node("ALY", "AL, Y", "data", x_of["dAL"], y_top)
+    b.edge("_ALY", "_dAL" if symbolic else "dAL")
+    # The gradient flows right to left.
+    ids = ["_dA0"] + ["_layerdots" if l == "…" else layer_id(l) for l in layers]
+    b.edge("_dAL" if symbolic else "dAL", ids[-1], dims.act(top), name="dAL")
+    for i in range(len(layers), 0, -1):
+        name, shape = flows[layers[i - 1]]
+        b.edge(ids[i], ids[i - 1], shape, name=name)
+    for l in layers:
+        if l == "…":
+            continue
+        cache_index = f"caches[{l - 1}]" if isinstance(l, int) else f"caches[{_SYM_PREV[l] if l != '1' else 0}]"
+        b.node(f"cache{l}", cache_index, "cache", x_of[l], y_top)
+        b.edge(f"_cache{l}", layer_id(l), style="dashed")
+        b.edge(layer_id(l), keys_id, grad_label(l), name=f"{key('dW', l)}, {key('db', l)}", side="on")
+    if symbolic:
+        title = b.tr("整个网络的反向传播", "Backward pass through the whole network") + b.named("L_model_backward")
+        return b.graph(title)
+    return b.graph(b.title("L_model_backward", dims), note_band=True)

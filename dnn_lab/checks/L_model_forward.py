@@ -249,3 +249,38 @@ def hidden_case(id_, seed, layer_dims, m):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     dims = list(layer_dims)
     return Case(id_, _random(seed, dims, m), f"X({dims[0]},{m}), layer_dims {dims}", {"layer_dims": dims, "m": m})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): X through layers 1 … L to AL, the
+    caches below."""
+    L = dims.L
+    layers = []
+    for l in range(1, L + 1):
+        act = "SIGMOID" if l == L else "RELU"
+        layers.append((f"layer{l}", f"LINEAR→{act}\n" + b.tr(f"第 {l} 层", f"layer {l}")))
+    widths = [b.box("X", minw=0.45)[0]] + [b.box(lab)[0] for _, lab in layers] + [b.box("AL", minw=0.45)[0]]
+    # Edge labels of params sit on vertical edges: a layer column must hold them.
+    pw = [b.text_width(f"{dims.W(l)} {dims.b(l)}", b.SMALL_PT) + 0.1 for l in range(1, L + 1)]
+    widths[1:-1] = [max(w, p) for w, p in zip(widths[1:-1], pw)]
+    names = ["X"] + [f"A{l}" for l in range(1, L + 1)]
+    xs = b.row(widths, [b.gap(nm, dims.act(l)) for l, nm in enumerate(names)])
+    y = 1.25
+    b.node("X", "X", "data", xs[0], y, minw=0.45)
+    for (id_, lab), x, l in zip(layers, xs[1:-1], range(1, L + 1)):
+        b.node(id_, lab, "op", x, y, w=widths[l], checkable=True)
+        b.node(f"_params{l}", f"W{l}, b{l}", "param", x, 2.35)
+    b.node("AL", "AL", "data", xs[-1], y, minw=0.45)
+    caches_label = b.tr("缓存列表", "caches") + f" = [cache 1, …, cache {L}]   ((A_prev, W, b), Z)"
+    span = xs[-2] + widths[-2] / 2 - (xs[1] - widths[1] / 2)
+    b.node("caches", caches_label, "dict", (xs[1] + xs[-2]) / 2, 0.1,
+           w=max(span, b.box(caches_label)[0]), checkable=True)
+    ids = ["_X"] + [i for i, _ in layers] + ["_AL"]
+    for l in range(1, L + 1):
+        b.edge(ids[l - 1], ids[l], dims.act(l - 1), name="X" if l == 1 else f"A{l - 1}")
+        b.edge(f"_params{l}", ids[l], f"{dims.W(l)} {dims.b(l)}", side="on")
+        b.edge(ids[l], "caches", style="dashed")
+    b.edge(ids[L], "_AL", dims.act(L), name=f"A{L}")
+    return b.graph(b.title("L_model_forward", dims), note_band=True)

@@ -91,3 +91,38 @@ def _plausible_scale(got, exp):
 
 def record_params(out):
     return {k: v for k, v in out.items()}
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def initialiser_diagram(b, dims, exercise):
+    """The picture of both initialisers (``b``: a ``dnn_lab.diagram.graph.Layout``): the layer table,
+    per layer a W[l] and a b[l] box, their shapes on the arrows into the parameters dict."""
+    L = dims.L
+    pairs = []
+    for l in range(1, L + 1):
+        header = b.tr(f"第 {l} 层", f"layer {l}")
+        ws = [max(b.box(f"{p}{l}", minw=0.42)[0], b.text_width(shape, b.SMALL_PT) + 0.16)
+              for p, shape in (("W", dims.W(l)), ("b", dims.b(l)))]
+        pairs.append((l, header, ws, max(sum(ws) + 0.16, b.text_width(header, b.SMALL_PT) + 0.1) + 0.2))
+    xs = b.row([p[3] for p in pairs], 0.22)
+    y_box, y_head, y_bot = 1.3, 1.64, 0.25
+    for (l, header, (ww, wb), gw), x in zip(pairs, xs):
+        b.node(f"group{l}", "", "group", x, (y_box + y_head) / 2 + 0.01, w=gw, h=0.78)
+        b.node(f"head{l}", header, "text", x, y_head, pt=b.SMALL_PT)
+        b.node(f"W{l}", f"W{l}", "param", x - 0.08 - ww / 2, y_box, w=ww, checkable=True)
+        b.node(f"b{l}", f"b{l}", "param", x + 0.08 + wb / 2, y_box, w=wb, checkable=True)
+    total = xs[-1] + pairs[-1][3] / 2 - (xs[0] - pairs[0][3] / 2)
+    names = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    label = b.tr("参数字典", "parameters") + " = {" + ", ".join(names[:4]) + (", …}" if L > 2 else "}")
+    b.node("keys", label, "dict", xs[0] - pairs[0][3] / 2 + total / 2, y_bot, w=max(total, b.box(label)[0]),
+           checkable=True)
+    for l in range(1, L + 1):
+        b.edge(f"W{l}", "keys", label=dims.W(l), side="on")
+        b.edge(f"b{l}", "keys", label=dims.b(l), side="on")
+    if exercise == "initialize_parameters":
+        n_x, n_h, n_y = dims.layer_dims
+        title = f"initialize_parameters  ·  n_x = {n_x}, n_h = {n_h}, n_y = {n_y}"
+    else:
+        title = b.title(exercise, dims)
+    return b.graph(title, note_band=True)

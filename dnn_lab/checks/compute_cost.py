@@ -84,3 +84,20 @@ EXERCISE = Exercise("compute_cost", "step_by_step", ("AL", "Y"), CASES, steps, c
 def hidden_case(id_, seed, m):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return Case(id_, _random(seed, m), f"AL(1,{m})", {"layer_dims": [1], "m": m})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): AL and Y into the cross-entropy
+    cost J."""
+    AL = b.node("AL", "AL", "data", 0.3, 1.45, minw=0.55)
+    Y = b.node("Y", "Y", "data", 0.3, 0.65, minw=0.55)
+    label = b.tr("交叉熵代价", "cross-entropy cost") + "\nJ = −(1/m) Σ ( Y·log(AL) + (1−Y)·log(1−AL) )"
+    op = b.node("cost", label, "cost", 3.35, 1.05, checkable=True)
+    J = b.node("J", "J", "data", 6.4, 1.05, minw=0.5)
+    shape = dims.shape(1, dims.cols())
+    b.edge(AL, op, shape, side="on")
+    b.edge(Y, op, shape, side="on")
+    b.edge(op, J, "()  " + b.tr("标量", "scalar"), name="cost")
+    return b.graph(b.title("compute_cost", dims, dims_key=None), note_band=True)

@@ -1,5 +1,5 @@
 """Exercise 1 — ``initialize_parameters(n_x, n_h, n_y)`` → {W1, b1, W2, b2}."""
-from ._init_common import check_layers, record_params
+from ._init_common import check_layers, initialiser_diagram, record_params
 from .engine import Case, Exercise
 from .layers import param_steps
 
@@ -34,3 +34,11 @@ EXERCISE = Exercise("initialize_parameters", "step_by_step", ("n_x", "n_h", "n_y
 def hidden_case(id_, n_x, n_h, n_y):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return _case(n_x, n_h, n_y, id_)
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): the layer table
+    (:func:`._init_common.initialiser_diagram`)."""
+    return initialiser_diagram(b, dims, "initialize_parameters")

@@ -1,5 +1,5 @@
 """Exercise 2 — ``initialize_parameters_deep(layer_dims)`` → {W1, b1, …, WL, bL}."""
-from ._init_common import check_layers, record_params
+from ._init_common import check_layers, initialiser_diagram, record_params
 from .engine import Case, Exercise
 from .layers import param_steps
 
@@ -38,3 +38,11 @@ EXERCISE = Exercise("initialize_parameters_deep", "step_by_step", ("layer_dims",
 def hidden_case(id_, layer_dims):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return _case(layer_dims, id_)
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): the layer table
+    (:func:`._init_common.initialiser_diagram`)."""
+    return initialiser_diagram(b, dims, "initialize_parameters_deep")

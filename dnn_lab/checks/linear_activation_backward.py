@@ -143,3 +143,25 @@ def hidden_case(id_, seed, n_prev, n, m, activation):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return Case(id_, _random(seed, n_prev, n, m, activation), f"dA({n},{m}) A_prev({n_prev},{m}) W({n},{n_prev}) {activation}",
                 {"layer_dims": [n_prev, n], "m": m, "activation": activation})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): dA → activation backward →
+    linear_backward → dA_prev, dW, db."""
+    act = dims.activation or "relu"
+    dA = b.node("dA", "dA", "data", 0.3, 1.6, minw=0.5)
+    ab = b.node("activation_backward", f"{act}_backward\ndZ = dA · g′(Z)", "op", 2.0, 1.6, checkable=True)
+    lb = b.node("linear_backward", "linear_backward", "op", 4.2, 1.6, checkable=True)
+    outs = (("dA_prev", dims.act(0)), ("dW", dims.W(1, 0)), ("db", dims.b(1)))
+    for (name, shape), y in zip(outs, (2.45, 1.6, 0.75)):
+        b.node(name, name, "data", 6.3, y, minw=0.75)
+        b.edge(lb, "_" + name, shape, side="on")
+    z = b.node("Z", "activation_cache: Z", "cache", 2.0, 0.45)
+    lc = b.node("lc", "linear_cache: (A_prev, W, b)", "cache", 4.2, 0.45)
+    b.edge(dA, ab, dims.act(1), name="dA")
+    b.edge(ab, lb, dims.act(1), name="dZ")
+    b.edge(z, ab, dims.act(1), side="right", style="dashed")
+    b.edge(lc, lb, style="dashed")
+    return b.graph(b.title("linear_activation_backward", dims, f"activation = {act}"), note_band=True)

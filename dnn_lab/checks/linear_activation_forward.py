@@ -98,3 +98,26 @@ def hidden_case(id_, seed, n_prev, n, m, activation):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return Case(id_, _random(seed, n_prev, n, m, activation), f"A_prev({n_prev},{m}) W({n},{n_prev}) b({n},1) {activation}",
                 {"layer_dims": [n_prev, n], "m": m, "activation": activation})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): LINEAR then the activation, the
+    cache of both."""
+    act = (dims.activation or "relu").upper()
+    A = b.node("A_prev", "A_prev", "data", 0.35, 2.1)
+    W = b.node("W", "W", "param", 0.35, 1.45, minw=0.62)
+    bb = b.node("b", "b", "param", 0.35, 0.8, minw=0.62)
+    lin = b.node("linear", "LINEAR\nZ = W·A_prev + b", "op", 2.45, 1.45, checkable=True)
+    g = b.node("activation", f"{act}\nA = {act.lower()}(Z)", "op", 4.7, 1.45, checkable=True)
+    out = b.node("A", "A", "data", 6.35, 1.45, minw=0.5)
+    cache = b.node("cache", "cache = ((A_prev, W, b), Z)", "cache", 3.6, 0.2, checkable=True)
+    b.edge(A, lin, dims.shape(dims.n(0), dims.cols()), side="on")
+    b.edge(W, lin, dims.W(1, 0), side="on")
+    b.edge(bb, lin, dims.b(1), side="on")
+    b.edge(lin, g, dims.act(1), name="Z")
+    b.edge(g, out, dims.act(1), name="A")
+    b.edge(lin, cache, "linear_cache", style="dashed", side="on")
+    b.edge(g, cache, "activation_cache (Z)", style="dashed", side="on")
+    return b.graph(b.title("linear_activation_forward", dims, f"activation = {act.lower()}"), note_band=True)

@@ -60,3 +60,39 @@ def hidden_case(id_, seed, n_prev, n, m):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return Case(id_, _random(seed, n_prev, n, m), f"dZ({n},{m}) A_prev({n_prev},{m}) W({n},{n_prev}) b({n},1)",
                 {"layer_dims": [n_prev, n], "m": m})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims, symbolic=False):
+    """linear_backward: dZ and the cache in, dA_prev, dW, db out (also the static figure)."""
+    if symbolic:
+        l, p = "l", "l-1"
+        dZ, A_prev, W = "dZ[l]", "A[l-1]", "W[l]"
+        outs = (("dA_prev", f"dA[{p}] = W[l]ᵀ · dZ[l]", dims.act(p)),
+                ("dW", "dW[l] = (1/m) dZ[l] · A[l-1]ᵀ", dims.W(l)),
+                ("db", "db[l] = (1/m) Σᵢ dZ[l](i)", dims.b(l)))
+        cache_label = b.tr("缓存", "cache") + f" = ({A_prev}, {W}, b[l])"
+        dz_shape = dims.act(l)
+    else:
+        dZ = "dZ"
+        outs = (("dA_prev", "dA_prev = Wᵀ · dZ", dims.act(0)),
+                ("dW", "dW = (1/m) dZ · A_prevᵀ", dims.W(1, 0)),
+                ("db", "db = (1/m) Σ dZ   (axis=1, keepdims)", dims.b(1)))
+        cache_label = "cache = (A_prev, W, b)"
+        dz_shape = dims.act(1)
+    cache = b.node("cache", cache_label, "cache", 0.0, 0.5)
+    dz = b.node("dZ", dZ, "data", cache.x - cache.w / 2 + 0.4, 1.8, minw=0.7)
+    opw = b.box("linear_backward")[0]
+    op = b.node("linear_backward", "linear_backward", "op", cache.x + cache.w / 2 + 0.75 + opw / 2, 1.15)
+    ow = max(b.box(lab)[0] for _, lab, _ in outs)
+    xo = op.x + opw / 2 + 1.45 + ow / 2
+    for (id_, lab, shape), y in zip(outs, (2.2, 1.15, 0.1)):
+        b.node(id_, lab, "data", xo, y, w=ow, checkable=not symbolic)
+        b.edge(op, id_ if not symbolic else "_" + id_, shape, side="on")
+    b.edge(dz, op, dz_shape, side="on")
+    b.edge(cache, op, "" if symbolic else f"A_prev {dims.act(0)}, W {dims.W(1, 0)}", side="on")
+    if symbolic:
+        title = b.tr("线性部分的反向传播", "Backward step of the linear part") + b.named("linear_backward")
+        return b.graph(title)
+    return b.graph(b.title("linear_backward", dims), note_band=True)

@@ -71,3 +71,22 @@ def hidden_case(id_, seed, n_prev, n, m):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return Case(id_, _random(seed, n_prev, n, m), f"A({n_prev},{m}) W({n},{n_prev}) b({n},1)",
                 {"layer_dims": [n_prev, n], "m": m})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): A, W, b → Z = W·A + b → Z and the
+    cache."""
+    A = b.node("A", "A", "data", 0.3, 2.0, minw=0.5)
+    W = b.node("W", "W", "param", 0.3, 1.3, minw=0.5)
+    bb = b.node("b", "b", "param", 0.3, 0.6, minw=0.5)
+    op = b.node("linear", "Z = W·A + b", "op", 2.55, 1.3)
+    Z = b.node("Z", "Z", "data", 4.7, 1.75, checkable=True, minw=0.6)
+    cache = b.node("cache", "cache = (A, W, b)", "cache", 4.7, 0.6, checkable=True)
+    b.edge(A, op, dims.shape(dims.n(0), dims.cols()), side="on")
+    b.edge(W, op, dims.W(1, 0), side="on")
+    b.edge(bb, op, dims.b(1), side="on")
+    b.edge(op, Z, dims.act(1), side="on")
+    b.edge(op, cache, style="dashed")
+    return b.graph(b.title("linear_forward", dims), note_band=True)

@@ -159,3 +159,34 @@ def hidden_case(id_, seed, layer_dims, m):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     dims = list(layer_dims)
     return Case(id_, _random(seed, dims, m), f"{len(dims) - 1} layers {dims}, m={m}", {"layer_dims": dims, "m": m})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """X → forward (parameters from above) → AL → threshold → p → accuracy (y from above) → printed."""
+    row = dims.shape(1, dims.cols())
+    labels = {"forward": b.tr("前向传播", "forward") + "\nL_model_forward",
+              "threshold": b.tr("阈值", "threshold") + "\np = (AL > 0.5)",
+              "accuracy": b.tr("准确率", "accuracy") + "\nmean(p == y)"}
+    printed = 'print("Accuracy: " …)'
+    params_label = dims.param_shapes()
+    widths = [b.box("X", minw=0.5)[0]] + [b.box(v)[0] for v in labels.values()] + [b.box(printed)[0]]
+    # The parameters' shapes sit beside a vertical edge: the forward column must hold them.
+    widths[1] = max(widths[1], b.text_width(params_label, b.SMALL_PT) + 0.1)
+    gaps = [b.gap("X", dims.act(0)), b.gap("AL", row), b.gap("p", row), b.gap("accuracy", "()")]
+    xs = b.row(widths, gaps)
+    y, y_top = 1.25, 2.35
+    b.node("X", "X", "data", xs[0], y, minw=0.5)
+    for (id_, lab), x, w in zip(labels.items(), xs[1:4], widths[1:4]):
+        b.node(id_, lab, "cost" if id_ == "accuracy" else "op", x, y, w=w, checkable=True)
+    b.node("parameters", "parameters", "param", xs[1], y_top)
+    b.node("y", "y", "data", xs[3], y_top, minw=0.5)
+    b.node("printed", printed, "data", xs[4], y)
+    b.edge("_X", "forward", dims.act(0), name="X")
+    b.edge("_parameters", "forward", params_label)
+    b.edge("forward", "threshold", row, name="AL")
+    b.edge("threshold", "accuracy", row, name="p")
+    b.edge("_y", "accuracy", row)
+    b.edge("accuracy", "_printed", "()", name="accuracy")
+    return b.graph(b.title("predict", dims), note_band=True)

@@ -1,6 +1,7 @@
 """Which exercises exist, in notebook order.  Each exercise lives in its own
-module ``dnn_lab/checks/<name>.py`` that defines ``EXERCISE``; adding one is
-adding a module, a line here, its cases' expected data and its messages."""
+module ``dnn_lab/checks/<name>.py`` that defines ``EXERCISE`` (and ``diagram``, the
+Check's picture); adding one is adding a module, a line here, its cases' expected
+data and its messages."""
 import importlib
 
 ASSIGNMENTS = {
@@ -52,4 +53,9 @@ def get_exercise(name):
     name = getattr(name, "__name__", name)
     if name not in ALL_EXERCISES:
         raise KeyError(f"unknown exercise {name!r}; known: {', '.join(ALL_EXERCISES)}")
-    return importlib.import_module(f"dnn_lab.checks.{name}").EXERCISE
+    return exercise_module(name).EXERCISE
+
+
+def exercise_module(name):
+    """``dnn_lab.checks.<name>``: its ``EXERCISE``, ``hidden_case`` and ``diagram`` (the Check's picture)."""
+    return importlib.import_module(f"dnn_lab.checks.{name}")

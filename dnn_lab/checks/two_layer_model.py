@@ -435,3 +435,85 @@ EXERCISE = Exercise("two_layer_model", "application", ARG_NAMES, CASES, steps, c
 def hidden_case(id_, seed, dims, m, learning_rate, num_iterations):
     """A case from a hidden spec in the instructor's notebook (see :mod:`dnn_lab.grading.hidden`)."""
     return training_case(id_, seed, tuple(dims), m, learning_rate, num_iterations)
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def _recorded(n):
+    """The iterations whose cost is kept (every 100th and the last), shortened for a label."""
+    if n is None:
+        return "i = 0, 100, …, n−1"
+    kept = recorded_iterations(n)
+    shown = kept if len(kept) <= 4 else kept[:2] + ["…"] + kept[-1:]
+    return "i = " + ", ".join(map(str, shown))
+
+
+def training_diagram(b, dims, exercise):
+    """The training loop: layers_dims → init → [forward → cost → backward → update]
+    (a clockwise cycle, update → forward labelled × num_iterations) → costs → result."""
+    two = exercise == "two_layer_model"
+    n = dims.iterations
+    lr = f"{dims.lr:g}" if dims.lr is not None else "α"
+    if two:
+        init_call = "initialize_parameters\n(" + ", ".join(dims.n(l) for l in range(3)) + ")"
+        fw_call, bw_call = "linear_activation_forward ×2", "linear_activation_backward ×2"
+    else:
+        layer_dims = "[" + ", ".join(dims.n(l) for l in range(dims.L + 1)) + "]" if dims.L else "layers_dims"
+        init_call = f"initialize_parameters_deep_scaled\n({layer_dims})"
+        fw_call, bw_call = "L_model_forward", "L_model_backward"
+    labels = {
+        "init": init_call,
+        "forward": b.tr("前向传播", "forward") + "\n" + fw_call,
+        "cost": b.tr("代价", "cost") + "\ncompute_cost",
+        "backward": b.tr("反向传播", "backward") + "\n" + bw_call,
+        "update": b.tr("更新参数", "update") + "\nupdate_parameters" + (f", α = {lr}" if dims.lr is not None else ""),
+        "costs": "costs\n" + b.tr("每 100 次迭代 + 最后一次", "every 100 iterations + last", "\n"),
+    }
+    params_label, grads_label = dims.param_shapes(), dims.param_shapes("d")
+    loop_name = f"× {n}" if n is not None else "×"
+    loop_label = "num_iterations"
+    cost_name, cost_label = "cost", _recorded(n)
+    w = {k: b.box(v)[0] for k, v in labels.items()}
+    # Columns: init | forward, update | cost, backward | costs.
+    widths = [w["init"], max(w["forward"], w["update"]), max(w["cost"], w["backward"]), w["costs"]]
+    gaps = [b.gap("parameters", params_label), b.gap("AL", dims.shape(1, dims.cols()), "grads", grads_label, least=0.9),
+            b.gap(cost_name, cost_label) + 0.15]   # + room for the cost box's badge
+    xs = b.row(widths, gaps)
+    y_in, y_top, y_bot, y_res = 3.15, 2.2, 0.95, 0.0
+    # The loop's tinted background, behind its four steps.
+    x0, x1 = xs[1] - widths[1] / 2 - 0.15, xs[2] + widths[2] / 2 + 0.15
+    hb = max(b.box(labels[k])[1] for k in ("forward", "update"))
+    b.node("loop", "", "group", (x0 + x1) / 2, (y_top + y_bot) / 2, w=x1 - x0, h=y_top - y_bot + hb + 0.3)
+    b.node("init", labels["init"], "op", xs[0], y_top, checkable=True)
+    b.node("forward", labels["forward"], "op", xs[1], y_top, w=widths[1], checkable=True)
+    b.node("cost", labels["cost"], "cost", xs[2], y_top, w=widths[2], checkable=True)
+    b.node("backward", labels["backward"], "op", xs[2], y_bot, w=widths[2], checkable=True)
+    b.node("update", labels["update"], "op", xs[1], y_bot, w=widths[1], checkable=True)
+    b.node("costs", labels["costs"], "data", xs[3], y_top, checkable=True)
+    result = b.tr("返回", "return") + " (parameters, costs)"
+    rx0, rx1 = xs[1] - widths[1] / 2, xs[3] + widths[3] / 2
+    b.node("result", result, "dict", (rx0 + rx1) / 2, y_res, w=max(rx1 - rx0, b.box(result)[0]), checkable=True)
+    b.node("layers_dims", "layers_dims", "data", xs[0], y_in)
+    b.node("X", "X", "data", xs[1], y_in, minw=0.5)
+    b.node("Y", "Y", "data", xs[2], y_in, minw=0.5)
+    b.edge("_layers_dims", "init")
+    b.edge("_X", "forward", dims.act(0))
+    b.edge("_Y", "cost", dims.shape(1, dims.cols()))
+    b.edge("init", "forward", params_label, name="parameters")
+    b.edge("forward", "cost", dims.shape(1, dims.cols()), name="AL")
+    b.edge("cost", "backward", "AL, Y, caches")
+    b.edge("backward", "update", grads_label, name="grads", side="below")
+    b.edge("update", "forward", loop_label, name=loop_name, side="right")
+    b.edge("cost", "costs", cost_label, name=cost_name)
+    b.edge("update", "result", params_label, name="parameters", side="right")
+    k = len(recorded_iterations(n)) if n is not None else None
+    b.edge("costs", "result", f"len {k}" if k is not None else "list", side="right")
+    extra = f"learning_rate = {lr}" + (f", num_iterations = {n}" if n else "")
+    # Part 2's models take the argument layers_dims (Part 1: layer_dims)
+    return b.graph(b.title(exercise, dims, extra, dims_key="layers_dims"), note_band=True)
+
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): the training loop
+    (:func:`training_diagram`)."""
+    return training_diagram(b, dims, "two_layer_model")

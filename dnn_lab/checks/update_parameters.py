@@ -94,3 +94,34 @@ def hidden_case(id_, seed, layer_dims, learning_rate):
     dims = list(layer_dims)
     return Case(id_, _random(seed, dims, learning_rate), f"{len(dims) - 1} layers {dims}, learning_rate={learning_rate}",
                 {"layer_dims": dims, "lr": learning_rate})
+
+
+# --------------------------------------------------------------------------- the Check's picture
+
+def diagram(b, dims):
+    """The Check's picture, laid out on ``b`` (a ``dnn_lab.diagram.graph.Layout``): each W and b minus α times its
+    gradient, into a new dict."""
+    L = dims.L
+    cols = []
+    for l in range(1, L + 1):
+        for p, shape in (("W", dims.W(l)), ("b", dims.b(l))):
+            label = f"{p}{l} − α·d{p}{l}"
+            cols.append((f"{p}{l}", label, shape, max(b.box(label)[0], b.text_width(shape, b.SMALL_PT) + 0.16)))
+    xs, x = [], 0.0
+    for i, (*_, w) in enumerate(cols):
+        xs.append(x + w / 2)
+        x += w + (0.14 if i % 2 == 0 else 0.34)
+    total = x - 0.34
+    lr = f"{dims.lr:g}" if dims.lr is not None else "α"
+    top = (f"parameters, grads, α = {lr}   ·   " + b.tr("输入不可修改", "inputs must stay unchanged"))
+    shown = ", ".join(c[0] for c in cols[:4]) + (", …" if L > 2 else "")
+    label = b.tr("新的参数字典", "a new dict") + " {" + shown + "}"
+    y_top, y_mid, y_bot = 2.0, 1.15, 0.25
+    for (id_, lab, shape, _), x in zip(cols, xs):
+        b.node(id_, lab, "param", x, y_mid, checkable=True)
+    b.node("keys", label, "dict", total / 2, y_bot, w=max(total, b.box(label)[0]), checkable=True)
+    b.node("inputs", top, "dict", total / 2, y_top, w=max(total, b.box(top)[0]), checkable=True)
+    for id_, _, shape, _ in cols:
+        b.edge("inputs", id_)
+        b.edge(id_, "keys", label=shape, side="on")
+    return b.graph(b.title("update_parameters", dims, f"learning_rate = {lr}"), note_band=True)

@@ -6,14 +6,14 @@ only when something is drawn (:mod:`.draw`).
     png, states = render_report(report)          # Check feedback, failing step in red
     python -m dnn_lab.diagram.figures images/    # the notebook's static figures
 """
-from .graph import EXERCISES, FIGURES, Graph, NoDiagram, build_graph
+from .graph import FIGURES, Graph, NoDiagram, build_graph, diagram_of
 
-__all__ = ["EXERCISES", "FIGURES", "Graph", "NoDiagram", "build_graph", "has_diagram", "render_heat",
+__all__ = ["FIGURES", "Graph", "NoDiagram", "build_graph", "has_diagram", "render_heat",
            "render_report", "report_notes"]
 
 
 def has_diagram(exercise):
-    return getattr(exercise, "__name__", exercise) in EXERCISES
+    return diagram_of(exercise) is not None
 
 
 def _short(summary, limit=30):
