@@ -234,6 +234,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=4, help="students graded in one process (one worker)")
     parser.add_argument("--kind", default="full", help="a kind of tests/classroom.py: full, wrong, partial, …")
+    parser.add_argument("--plain", action="store_true",
+                        help="as plain nbgrader autograde does it: without the worker's once-per-process set-up")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
     groups = Groups()
@@ -253,6 +255,9 @@ def main(argv=None):
         from dnn_lab.autograde.plan import load_app
         app = load_app([ASSIGNMENT, "--create"])
         NbGrader.start(app)
+        if not args.plain:  # what a dnn-lab autograde worker does once per process
+            from dnn_lab.autograde.warm import validate_schema_once
+            validate_schema_once()
         app.coursedir.assignment_id = ASSIGNMENT
         runs, rss = [], []
         for i, name in enumerate([student] + [f"again{i}" for i in range(1, args.repeat)]):

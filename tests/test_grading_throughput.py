@@ -1,4 +1,6 @@
 """Work taken out of each student's grading (issue 18), and what must stay the same without it."""
+import copy
+
 import nbformat
 import pytest
 
@@ -91,3 +93,41 @@ def test_autograde_processes_read_notebooks_without_building_rfc3987_parsers():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["True", "False", "None"]
+
+
+def test_a_worker_checks_nbgraders_metadata_schema_once_and_still_rejects_bad_cells():
+    """With the worker's once-per-process schema check installed, does nbgrader's CheckCellMetadata still accept
+    the course's notebook and reject a cell with bad nbgrader metadata with jsonschema's own error, and is the
+    meta-schema check (``check_schema``) done once, not per cell?"""
+    import jsonschema
+    from jsonschema.validators import validator_for
+    from nbgrader.nbgraderformat import ValidationError, common
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+
+    from dnn_lab.autograde.warm import validate_schema_once
+
+    nb = nbformat.read(SOURCE / "step_by_step" / "step_by_step.ipynb", as_version=4)
+    schema = MetadataValidatorV3().schema
+    cls = validator_for(schema)
+    checked = []
+    original = cls.check_schema.__func__
+    cls.check_schema = classmethod(lambda c, s, **kw: (checked.append(1), original(c, s, **kw))[1])
+    common.jsonschema = jsonschema   # a fresh shim, whatever ran before in this process
+    try:
+        shim = validate_schema_once()
+        assert validate_schema_once() is shim
+        MetadataValidatorV3().validate_nb(nb)
+        MetadataValidatorV3().validate_nb(nb)
+        graded = sum("nbgrader" in c.metadata for c in nb.cells)
+        assert graded > 20 and len(checked) == 1   # plain jsonschema.validate: once per cell
+        bad = copy.deepcopy(nb)
+        cell = next(c for c in bad.cells if c.metadata.get("nbgrader", {}).get("grade"))
+        cell.metadata["nbgrader"]["points"] = "ten"
+        with pytest.raises(ValidationError) as ours:
+            MetadataValidatorV3().validate_nb(bad)
+        with pytest.raises(jsonschema.ValidationError) as theirs:
+            jsonschema.validate(cell.metadata["nbgrader"], schema)
+        assert ours.value.message == theirs.value.message and "'ten'" in ours.value.message
+    finally:
+        cls.check_schema = classmethod(original)
+        common.jsonschema = jsonschema
