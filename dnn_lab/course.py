@@ -66,6 +66,8 @@ c.DnnLabGrader.memory_limit = "2GiB"  # address space of the sandboxed process
 c.DnnLabGrader.isolate = True         # grade each exercise with reference versions of what it calls
 c.Execute.timeout = 10
 c.Execute.interrupt_on_timeout = True
+# after a cell's reply, its last output may take a while on a busy grading machine (nbclient waits 4 s)
+c.Execute.iopub_timeout = 10
 
 # Feedback pages readable offline: maths as MathML written into the page (no MathJax from the
 # network), each exercise named in the score list, in the course language.

@@ -145,6 +145,34 @@ def test_hanging_function_is_stopped_in_another_thread():
     assert box["seconds"] < 0.3 + 2
 
 
+GIVE_WAY = """
+import os, threading, numpy as np
+from dnn_lab.checks import student_call
+student_call.NICE_AFTER = 0.2
+def spin(A, params):
+    while True:
+        pass
+args = (np.ones((2, 2)), {"W": np.ones(2)})
+tid = threading.get_native_id()
+before = os.getpriority(os.PRIO_PROCESS, tid)
+quick = student_call.call_student(lambda A, params: A, args, ("A", "params"), timeout=1)
+short = student_call.call_student(spin, args, ("A", "params"), timeout=0.15)
+after_short = os.getpriority(os.PRIO_PROCESS, tid)
+long = student_call.call_student(spin, args, ("A", "params"), timeout=0.5)
+print(before, after_short, os.getpriority(os.PRIO_PROCESS, tid), quick.timed_out, short.timed_out, long.timed_out)
+"""
+
+
+def test_a_runaway_call_gives_way_to_other_processes():
+    """Does a student call still running after NICE_AFTER seconds lower its thread's CPU priority to nice 10
+    (so a `while True:` on a shared hub slows nobody else), and do a quick call and one stopped before that
+    leave it alone? (In a child process: nobody can raise a priority back.)"""
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-c", GIVE_WAY], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["0", "0", str(student_call.NICE), "False", "True", "True"]
+
+
 def test_alarm_handler_is_restored():
     """Is the caller's SIGALRM handler back in place after a check?"""
     import signal
