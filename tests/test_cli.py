@@ -111,3 +111,27 @@ def test_check_help_explains_every_argument(capsys):
         assert arg in out
     assert "``" not in out and ":func:" not in out
     assert "exit status" in out
+
+
+def test_dnn_lab_processes_start_without_building_rfc3987_parsers():
+    """Does a `dnn-lab` process (dnn_lab.cli imported first, as the console script does) import JupyterLab's
+    server, jupyter_events and nbformat without rfc3987_syntax (about 40 lark parsers, 2-3 CPU s per start),
+    while jsonschema's format checker still checks the formats Jupyter's schemas use, and do the processes
+    `dnn-lab` does not start keep it?"""
+    import subprocess
+    import sys
+    probe = ("import sys\n{first}"
+             "import nbformat, jupyter_events.validators\n"
+             "from jupyterlab.labapp import LabApp\n"
+             "from jsonschema import Draft7Validator\n"
+             "checker = Draft7Validator.FORMAT_CHECKER\n"
+             "print('lark' in sys.modules, 'rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is not None,"
+             " checker.conforms('not a date', 'date'), checker.conforms('2026-12-08', 'date'))\n")
+    ours = subprocess.run([sys.executable, "-c", probe.format(first="import dnn_lab.cli\n")],
+                          capture_output=True, text=True, timeout=300)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout.split() == ["False", "False", "False", "True"]
+    plain = subprocess.run([sys.executable, "-c", probe.format(first="")], capture_output=True, text=True,
+                           timeout=300)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stdout.split() == ["True", "True", "False", "True"]  # what `jupyter lab` or `nbgrader` pay

@@ -9,11 +9,6 @@
 
 Nothing here is imported by ``import dnn_lab``; nbgrader is imported only when the command runs.
 """
-import sys
+from ..startup import skip_iri_parsers
 
-# jsonschema (imported by nbformat, so by nbgrader) imports rfc3987_syntax when that is installed (an extra of
-# jupyter-events), which builds about 40 lark parsers at import: 2.3-2.7 CPU seconds in every process that reads
-# a notebook, i.e. in this command's parent and in each worker. Only jsonschema's "iri" format checks use it, and
-# nbformat and nbgrader validate without format checking: these processes go without it (issue 18).
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)
+skip_iri_parsers()  # parent and workers alike (see dnn_lab.startup; issue 18)
