@@ -263,6 +263,11 @@ def _solution_package_dirs():
     return out
 
 
+# Run by root, bwrap keeps every capability inside the sandbox's user namespace: enough to unmount the
+# empty folders that cover the course directory. The kernel gets none.
+_NO_CAPABILITIES = ("--cap-drop", "ALL") if os.geteuid() == 0 else ()
+
+
 def kernel_command(cmd, *, work, at, socket_dir, hide=(), readonly=(), limits=Limits()):
     """``cmd`` (a kernel launch command) wrapped so that the kernel runs sandboxed: bwrap with
     the whole system read-only but ``hide`` (the course directory), the solution package and a
@@ -276,7 +281,7 @@ def kernel_command(cmd, *, work, at, socket_dir, hide=(), readonly=(), limits=Li
         # Own PID namespace: when the kernel ends, whatever it forked ends with it.  ipykernel must
         # not poll its parent (inside, that is PID 1, which it reads as "my parent has exited").
         wrap = [shutil.which(BWRAP), "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
-                "--unsetenv", "JPY_PARENT_PID",
+                *_NO_CAPABILITIES, "--unsetenv", "JPY_PARENT_PID",
                 "--dev", "/dev", "--proc", "/proc", "--size", str(limits.tmp_size), "--tmpfs", "/tmp",
                 "--tmpfs", "/dev/shm"]
         # The private /tmp hides whatever lives there: give back, read-only, the interpreter's prefix
