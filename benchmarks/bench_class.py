@@ -2,11 +2,13 @@
 
 Builds a course with ``dnn-lab course init`` + ``nbgrader generate_assignment step_by_step`` and a
 generated class (tests/classroom.py: complete, untouched, partly done, wrong and hostile submissions,
-answers taken from the source notebook's solutions), then grades it twice, from the same starting
-state, on the default SQLite gradebook:
+answers taken from the source notebook's solutions), then grades it, each time from the same starting
+state (a fresh copy), on the default SQLite gradebook, alternating ``--rounds`` times (default 2):
 
 - serially with plain ``nbgrader autograde step_by_step --create --force`` (one process);
 - with ``dnn-lab autograde step_by_step --jobs N --force`` (for each N given).
+
+At the end: the median speed-up over the rounds, and the median CPU seconds.
 
 It prints the wall time of each (process start to exit, so nbgrader's start-up is included in both),
 the load average before each run (other work on the machine lowers the speed-up), the ratio,
@@ -16,11 +18,12 @@ It also prints the largest peak RSS among the processes each run waited for (a g
 serial nbgrader, or a worker of ``dnn-lab autograde``; kernels and sandboxes are smaller).  Where one
 student's CPU seconds go, part by part, is printed by ``benchmarks/bench_student.py``.
 
-Run:  python benchmarks/bench_class.py [--students 40] [--jobs 2]   (--jobs 1 2: one run for each)
+Run:  python benchmarks/bench_class.py [--students 40] [--jobs 2] [--rounds 2]   (--jobs 1 2: one run for each)
 """
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,35 +58,50 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--jobs", type=int, nargs="+", default=[2], help="one run per value, e.g. --jobs 1 2")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="serial and parallel runs alternate this many times; the median speed-up is printed")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bench-class-") as tmp:
         template = make_course(Path(tmp) / "template")
         kinds = make_class(template, args.students)
-        serial = Path(tmp) / "serial"
-        shutil.copytree(template, serial)
-        t_serial, l_serial, p_serial = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create", "--force"],
-                                      serial)
-        reference = gradebook_scores(f"sqlite:///{serial / 'gradebook.db'}")
         n = len(kinds)
         print(f"class: {n} students ({', '.join(f'{k} {list(kinds.values()).count(k)}' for k in sorted(set(kinds.values())))})")
-        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}")
-        print(f"serial   nbgrader autograde          : {t_serial:7.1f} s ({t_serial / n:.2f} s/student), "
-              f"load average before {l_serial:.1f}; CPU {p_serial.cpu:.1f} s ({p_serial.cpu / n:.2f} s/student), "
-              f"peak RSS {p_serial.peak_mib:.0f} MiB", flush=True)
+        print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; {args.rounds} round(s), "
+              f"alternating serial and parallel runs", flush=True)
+        ratios = {jobs: [] for jobs in args.jobs}
+        cpu = {"serial": [], **{jobs: [] for jobs in args.jobs}}
+        for round_ in range(1, args.rounds + 1):
+            serial = Path(tmp) / f"serial{round_}"
+            shutil.copytree(template, serial)
+            t_serial, l_serial, p_serial = timed([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT, "--create",
+                                                  "--force"], serial)
+            reference = gradebook_scores(f"sqlite:///{serial / 'gradebook.db'}")
+            cpu["serial"].append(p_serial.cpu)
+            print(f"round {round_}: serial   nbgrader autograde : {t_serial:7.1f} s ({t_serial / n:.2f} s/student), "
+                  f"load average before {l_serial:.1f}; CPU {p_serial.cpu:.1f} s ({p_serial.cpu / n:.2f} s/student), "
+                  f"peak RSS {p_serial.peak_mib:.0f} MiB", flush=True)
+            shutil.rmtree(serial, ignore_errors=True)
+            for jobs in args.jobs:
+                parallel = Path(tmp) / f"jobs{jobs}-{round_}"
+                shutil.copytree(template, parallel)
+                t_parallel, l_parallel, proc = timed([sys.executable, "-m", "dnn_lab.cli", "autograde", ASSIGNMENT,
+                                                      "--jobs", str(jobs), "--force"], parallel)
+                same = gradebook_scores(f"sqlite:///{parallel / 'gradebook.db'}") == reference
+                ratios[jobs].append(t_serial / t_parallel)
+                cpu[jobs].append(proc.cpu)
+                print(f"round {round_}: dnn-lab autograde --jobs {jobs:<2}: {t_parallel:7.1f} s "
+                      f"({t_parallel / n:.2f} s/student), load average before {l_parallel:.1f}; speed-up "
+                      f"{t_serial / t_parallel:.2f}x; gradebook identical to serial: {same}", flush=True)
+                print(f"  CPU {proc.cpu:.1f} s ({proc.cpu / n:.2f} s/student; serial/this {p_serial.cpu / proc.cpu:.2f}x), "
+                      f"largest peak RSS of the run (a worker) {proc.peak_mib:.0f} MiB")
+                summary = [line for line in proc.stdout.splitlines() if not line.startswith("[")]
+                print("  " + "\n  ".join(summary[1:]), flush=True)
+                shutil.rmtree(parallel, ignore_errors=True)
         for jobs in args.jobs:
-            parallel = Path(tmp) / f"jobs{jobs}"
-            shutil.copytree(template, parallel)
-            t_parallel, l_parallel, proc = timed([sys.executable, "-m", "dnn_lab.cli", "autograde", ASSIGNMENT,
-                                                  "--jobs", str(jobs), "--force"], parallel)
-            same = gradebook_scores(f"sqlite:///{parallel / 'gradebook.db'}") == reference
-            print(f"dnn-lab autograde --jobs {jobs:<2}          : {t_parallel:7.1f} s ({t_parallel / n:.2f} s/student), "
-                  f"load average before {l_parallel:.1f}; speed-up {t_serial / t_parallel:.2f}x; "
-                  f"gradebook identical to serial: {same}", flush=True)
-            print(f"  CPU {proc.cpu:.1f} s ({proc.cpu / n:.2f} s/student; serial/this {p_serial.cpu / proc.cpu:.2f}x), "
-                  f"largest peak RSS of the run (a worker) {proc.peak_mib:.0f} MiB")
-            summary = [line for line in proc.stdout.splitlines() if not line.startswith("[")]
-            print("  " + "\n  ".join(summary[1:]))
+            print(f"--jobs {jobs}: speed-up over serial nbgrader, median of {len(ratios[jobs])} round(s): "
+                  f"{statistics.median(ratios[jobs]):.2f}x ({', '.join(f'{r:.2f}' for r in ratios[jobs])}); "
+                  f"CPU median {statistics.median(cpu[jobs]):.1f} s vs serial {statistics.median(cpu['serial']):.1f} s")
         print("(a load average above 0 means other work shared these cores: speed-ups are then lower than on an "
               "idle machine)")
 

@@ -16,11 +16,14 @@ converter per student, ``--force --create``), several times over, and splits eac
   the references), and the sandbox's own CPU (its processes in another cpuacct cgroup), split into
   its start (Python + numpy + dnn_lab imported, until "ready") and the exercises.
 
-The first student pays the grading process's imports; the steady state (what each further student
+By default the students are graded as a ``dnn-lab autograde`` worker grades them (its once-per-process set-up:
+nbgrader's metadata schema checked once, feedback kernels forked from a warm template, whose start then counts
+as the first student's kernel start); ``--plain`` grades them as plain ``nbgrader autograde`` does (cold
+kernels). The first student pays the grading process's imports; the steady state (what each further student
 of a worker costs) is the median of the later ones.  Also printed: peak RSS of this process (a
 worker) after the first and after the last student, and the largest child's peak RSS.
 
-Run:  python benchmarks/bench_student.py [--repeat 4] [--kind full]
+Run:  python benchmarks/bench_student.py [--repeat 4] [--kind full] [--plain]
 Needs root for the cpuacct cgroups (cgroup v1 at /sys/fs/cgroup/cpuacct); without them the
 children's CPU is reported as a total only (getrusage RUSAGE_CHILDREN).
 """
@@ -146,6 +149,10 @@ def instrument(meter, groups):
             return join + wrapped, level
         sandbox.kernel_command = _kernel_command
 
+        from dnn_lab.grading import warm_kernel   # a warm template: its kernels are its descendants
+        warm_kernel.Template._command = lambda self, cmd: join + cmd
+        join = ["/bin/sh", "-c", f'echo $$ > {groups.procs("kernel")}; exec "$@"', "sh"]
+
     # -- main thread: nbgrader's steps ------------------------------------------------------
     meter.wrap(BaseConverter, "convert_single_notebook", "nbgrader: other steps (read, write, export)")
     meter.wrap(Autograde, "init_assignment", "gradebook: init_assignment (rows, submission copy)")
@@ -257,7 +264,9 @@ def main(argv=None):
         NbGrader.start(app)
         if not args.plain:  # what a dnn-lab autograde worker does once per process
             from dnn_lab.autograde.warm import validate_schema_once
+            from dnn_lab.grading import warm_kernel
             validate_schema_once()
+            warm_kernel.enable()
         app.coursedir.assignment_id = ASSIGNMENT
         runs, rss = [], []
         for i, name in enumerate([student] + [f"again{i}" for i in range(1, args.repeat)]):

@@ -148,10 +148,12 @@ def main():
     setup = json.loads(sys.stdin.readline())
     from nbgrader.apps.baseapp import NbGrader
     from .plan import load_app
+    from ..grading import warm_kernel
     from .warm import validate_schema_once
     app = load_app(setup["argv"])
     NbGrader.start(app)  # what AutogradeApp.start does before grading (authenticator, exchange)
     validate_schema_once()
+    warm_kernel.enable()  # feedback kernels forked from this worker's template (closed when the worker exits)
     app.coursedir.assignment_id = app.extra_args[0]
     configured_url = app.coursedir.db_url
     out.write(json.dumps({"ready": True}) + "\n")

@@ -254,8 +254,16 @@ class SandboxedKernelManager(AsyncKernelManager):
     sandbox_level = Unicode("")
 
     def format_kernel_cmd(self, extra_arguments=None):
-        from .sandbox import kernel_command
-        cmd = _without_debugger(super().format_kernel_cmd(extra_arguments))
+        from .sandbox import LEVEL_BWRAP, kernel_command
+        from . import warm_kernel
+        cmd = super().format_kernel_cmd(extra_arguments)
+        warm = getattr(self, "sandbox_warm", None)   # (template, this kernel's folder): fork a warm kernel
+        arguments = warm_kernel.kernel_arguments(cmd) if warm else None
+        if arguments is not None and warm[0].alive():
+            self.sandbox_level = LEVEL_BWRAP
+            return warm[0].command(arguments, own=warm[1], work=self.sandbox_work, at=self.sandbox_at,
+                                   readonly=self.sandbox_readonly)
+        cmd = _without_debugger(cmd)
         wrapped, level = kernel_command(cmd, work=self.sandbox_work, at=self.sandbox_at,
                                         socket_dir=self.sandbox_socket_dir,
                                         hide=self.sandbox_hide, readonly=self.sandbox_readonly)
@@ -307,29 +315,45 @@ class SandboxedExecute(Execute):
     def _run_sandboxed(self, nb, resources):
         """Run the kernel on a scratch copy of the submission's folder, mounted where the folder is."""
         from nbgrader.coursedir import CourseDirectory
+        from . import warm_kernel
+        from .sandbox import Limits
         cwd = Path(resources.get("metadata", {}).get("path") or ".").resolve()
-        scratch = Path(tempfile.mkdtemp(prefix="dnn_lab-kernel-cwd-"))
-        sockets = Path(tempfile.mkdtemp(prefix="dk-", dir="/tmp"))
+        coursedir = CourseDirectory(config=self.config)
+        root = str(Path(coursedir.root).resolve())
+        hide = [root] + _private_places(self.config)
+        # dnn-lab autograde's workers: a kernel forked from the worker's warm template (warm_kernel), for a
+        # submission inside the course directory (its path is then re-created under a fresh cover)
+        template = warm_kernel.template_for(tuple(hide), Limits()) if str(cwd).startswith(root + os.sep) else None
+        own = template.folder() if template is not None else None
+        if own is not None:
+            scratch, sockets = own / "w", own / "s"
+            scratch.mkdir()
+            sockets.mkdir(mode=0o700)
+        else:
+            scratch = Path(tempfile.mkdtemp(prefix="dnn_lab-kernel-cwd-"))
+            sockets = Path(tempfile.mkdtemp(prefix="dk-", dir="/tmp"))
         home = _private_home(sockets)
         try:
             shutil.copytree(cwd, scratch, dirs_exist_ok=True,
                             ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints", "__pycache__"))
             os.chmod(scratch, 0o755)
-            coursedir = CourseDirectory(config=self.config)
-            root = str(Path(coursedir.root).resolve())
             readonly = []
             info = resources.get("nbgrader", {})
             if info.get("assignment") != "step_by_step" and info.get("student"):
                 # Part 2 loads the student's own Part 1 from ../step_by_step: show their submission there.
-                part1 = coursedir.format_path(coursedir.submitted_directory, info["student"], "step_by_step")
-                readonly.append((str(Path(part1).resolve()), str(cwd.parent / "step_by_step")))
+                part1 = Path(coursedir.format_path(coursedir.submitted_directory, info["student"],
+                                                   "step_by_step")).resolve()
+                if own is not None and part1.is_dir():   # the template cannot see the course: a copy, read-only
+                    shutil.copytree(part1, own / "p1", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+                    part1 = own / "p1"
+                readonly.append((str(part1), str(cwd.parent / "step_by_step")))
             self.kernel_manager_class = SandboxedKernelManager
             self._sandbox = {"at": str(cwd), "sandbox_socket_dir": str(sockets), "readonly": readonly,
-                             "sandbox_home": str(home), "sandbox_hide": [root] + _private_places(self.config),
-                             "scratch": str(scratch)}
+                             "sandbox_home": str(home), "sandbox_hide": hide,
+                             "scratch": str(scratch), "warm": (template, own) if own is not None else None}
             return self._run_bounded(nb, resources)
         finally:
-            for d in (scratch, sockets):
+            for d in (scratch, sockets) if own is None else (own,):
                 shutil.rmtree(d, ignore_errors=True)
 
     def create_kernel_manager(self):
@@ -346,6 +370,7 @@ class SandboxedExecute(Execute):
             km.sandbox_home = settings["sandbox_home"]
             km.sandbox_hide = settings["sandbox_hide"]
             km.sandbox_readonly = settings["readonly"]
+            km.sandbox_warm = settings.get("warm")
         return km
 
     def _run_bounded(self, nb, resources):
