@@ -236,8 +236,13 @@ def new_page(browser, lang="zh-CN"):
 
 @contextlib.contextmanager
 def chromium_page(lang="zh-CN"):
+    """One page (``new_page``) in its own headless Chromium, closed at the end."""
     with chromium_browser() as browser:
-        yield new_page(browser, lang)
+        page = new_page(browser, lang)
+        try:
+            yield page
+        finally:
+            page.context.close()
 
 
 def screenshot(page, name):
@@ -306,3 +311,21 @@ def dnn_lab_lab(workspace, log_path, lang="en", expose_app=True):
         yield m.group(1), m.group(2)
     finally:
         stop(proc, timeout=30)
+
+
+@contextlib.contextmanager
+def running_student_lab(root, notebooks, lang, log_name):
+    """``dnn-lab lab --lang LANG`` (``dnn_lab_lab``) on the workspace ``root/ws`` holding ``notebooks``
+    ({file name: notebook}); yields ``(workspace, base URL, token)``.  Its log (per run: another run's
+    log must not be read for this one's URL) is copied to ``tests/artifacts/LOG_NAME`` at the end."""
+    workspace = Path(root) / "ws"
+    for name, nb in notebooks.items():
+        write_notebook(nb, workspace / name)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = Path(root) / "dnn-lab-lab.log"
+    try:
+        with dnn_lab_lab(workspace, log, lang=lang) as (base, token):
+            yield workspace, base, token
+    finally:
+        if log.exists():
+            shutil.copy(log, ARTIFACTS / log_name)

@@ -108,6 +108,19 @@ def make_class(course, n, prefix="student"):
     return students
 
 
+def class_template(path, n):
+    """A course at ``path`` with a class of ``n`` in ``submitted/`` (SQLite gradebook, nothing graded
+    yet), for the tests to copy: ``(course, {student id: kind})``."""
+    course = make_course(path)
+    return course, make_class(course, n)
+
+
+def copy_course(template, target):
+    """A copy of ``class_template``'s course at ``target``."""
+    shutil.copytree(template[0], target)
+    return Path(target)
+
+
 def generate_into(course, db_url):
     """Register the assignment in another gradebook (``nbgrader generate_assignment --db``)."""
     run(sys.executable, "-m", "nbgrader", "generate_assignment", ASSIGNMENT, "--force", "--db", db_url, cwd=course)

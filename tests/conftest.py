@@ -18,6 +18,14 @@ def solutions():
     return load_solutions("step_by_step")
 
 
+@pytest.fixture(scope="module")
+def pg():
+    """A real PostgreSQL server (``tests/pg.py``), one per test module that asks for it."""
+    from pg import PostgresServer
+    with PostgresServer() as server:
+        yield server
+
+
 def rehome(fn, namespace, **extra):
     """``fn`` with ``namespace`` (plus ``extra``) as its globals: a notebook-like copy."""
     globs = dict(namespace)

@@ -1,5 +1,7 @@
 """Notebook helpers shared by the notebook, nbgrader, server and browser tests."""
+import inspect
 import re
+import textwrap
 import shutil
 from pathlib import Path
 
@@ -57,6 +59,12 @@ def solution_lines(assignment="step_by_step"):
 def hidden_test_lines(assignment="step_by_step"):
     """Every non-trivial hidden-test line of the source notebook (not also given elsewhere)."""
     return _region_lines(assignment, HIDDEN_REGION, 12)
+
+
+def as_cell_source(fn, name):
+    """The source of a test's wrong variant ``fn`` as a student's cell defining ``name`` (the exercise)."""
+    source = textwrap.dedent(inspect.getsource(fn))
+    return source.replace(f"def {fn.__name__}(", f"def {name}(", 1)
 
 
 def fill(student_nb, answers):

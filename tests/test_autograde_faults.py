@@ -23,11 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from classroom import ASSIGNMENT, generate_into, gradebook_scores, make_class, make_course
+from classroom import ASSIGNMENT, class_template, copy_course, generate_into, gradebook_scores
 from dnn_lab.autograde import db, faults
 from dnn_lab.autograde.shards import shard_of
 from dnn_lab.messages import t_short
-from pg import PostgresServer
 
 CLASS_SIZE = 3  # full, empty, partial: a mixed class (three totals), nobody nbgrader fails
 DNN_LAB = [sys.executable, "-m", "dnn_lab.cli"]
@@ -183,28 +182,16 @@ def run_tmp():
 
 
 @pytest.fixture(scope="module")
-def pg():
-    with PostgresServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    course = make_course(tmp_path_factory.mktemp("faults") / "template")
-    kinds = make_class(course, CLASS_SIZE)
+    course, kinds = class_template(tmp_path_factory.mktemp("faults") / "template", CLASS_SIZE)
     assert sorted(set(kinds.values())) == ["empty", "full", "partial"]
     return course, kinds
-
-
-def course_copy(template, target):
-    shutil.copytree(template[0], target)
-    return Path(target)
 
 
 @pytest.fixture(scope="module")
 def reference(template, pg):
     """An undisturbed `dnn-lab autograde --jobs 2` of the class (PostgreSQL gradebook)."""
-    course = course_copy(template, template[0].parent / "reference")
+    course = copy_course(template, template[0].parent / "reference")
     url = pg.create_database("reference")
     generate_into(course, url)
     proc = subprocess.run([*AUTOGRADE, "--db", url], cwd=course, capture_output=True, text=True)
@@ -313,7 +300,7 @@ def test_signals_inside_a_merge(template, reference, tmp_path):
     error); SIGKILL inside a merge's transaction leaves no worker and a work folder the next run
     removes; SIGTERM to the parent and its workers at once is an interruption, not failed students;
     running the same command again gives the undisturbed gradebook."""
-    course = course_copy(template, tmp_path / "course")
+    course = copy_course(template, tmp_path / "course")
     url = f"sqlite:///{course / 'gradebook.db'}"
 
     run = start(course, pause="merged")
@@ -392,7 +379,7 @@ def fill(folder, leave=0):
 def test_disk_full(template, reference, tmpfs):
     """Too little space is refused up front (exit 2); a disk that fills up mid-run stops it (exit 3, one
     line naming the disk, nobody marked failed); after freeing space the same command finishes it."""
-    course = course_copy(template, tmpfs / "course")
+    course = copy_course(template, tmpfs / "course")
     url = f"sqlite:///{course / 'gradebook.db'}"
     filler = fill(tmpfs, leave=20 << 20)
     code, out, err = finish(start(course))
@@ -423,7 +410,7 @@ def test_disk_full(template, reference, tmpfs):
 def test_read_only_gradebooks_are_refused_up_front(template, pg, tmp_path):
     """A read-only gradebook.db (read-only bind mount) and a read-only PostgreSQL database: exit 2,
     one line, before anything is graded."""
-    course = course_copy(template, tmp_path / "course")
+    course = copy_course(template, tmp_path / "course")
     gradebook = course / "gradebook.db"
     subprocess.run(["mount", "--bind", str(gradebook), str(gradebook)], check=True)
     try:
@@ -456,7 +443,7 @@ def test_postgres_outages(template, pg, reference, tmp_path):
     """Stopped for about a second while a worker needs it: waited for, nobody fails, same gradebook.
     Stopped for longer than the wait: exit 3 and one line naming the gradebook, no process left; with
     the server back, the same command finishes the class."""
-    course = course_copy(template, tmp_path / "short")
+    course = copy_course(template, tmp_path / "short")
     url = pg.create_database("short")
     generate_into(course, url)
     run = start(course, "--db", url, pause="grade")
@@ -471,7 +458,7 @@ def test_postgres_outages(template, pg, reference, tmp_path):
     assert t_short("autograde.db_back", "en") in out and "does not answer" in out  # the fault did happen
     assert gradebook_scores(url) == reference
 
-    course = course_copy(template, tmp_path / "long")
+    course = copy_course(template, tmp_path / "long")
     url = pg.create_database("long")
     generate_into(course, url)
     run = start(course, "--db", url, pause="grade", env={"DNN_LAB_AUTOGRADE_DB_WAIT": "3"})
@@ -502,7 +489,7 @@ def test_postgres_outages(template, pg, reference, tmp_path):
 def test_half_graded_student_is_regraded_by_another_slicing(template, pg, reference, tmp_path):
     """SIGKILL while a student's grade rows exist but are unscored, journal deleted: `--shard K/3` (the
     student's slice of three) regrades that student, no `--shard` grades the rest; nobody twice."""
-    course = course_copy(template, tmp_path / "course")
+    course = copy_course(template, tmp_path / "course")
     url = pg.create_database("halfway")
     generate_into(course, url)
     run = start(course, "--db", url, "--shard", "1/2", "--jobs", "1", pause="grade")

@@ -9,7 +9,6 @@ same score for every student and every grade cell.
 """
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from classroom import ASSIGNMENT, COURSE_ID, generate_into, gradebook_scores, make_class, make_course
+from classroom import ASSIGNMENT, COURSE_ID, class_template, copy_course, generate_into, gradebook_scores
 from dnn_lab.autograde import db
 from dnn_lab.autograde.progressbar import Progress, clock
 from dnn_lab.autograde.shards import parse_shard, select, shard_of
-from pg import PostgresServer
 
 CLASS_SIZE = 30
 DNN_LAB = [sys.executable, "-m", "dnn_lab.cli"]
@@ -104,24 +102,12 @@ def test_sqlite_merge_replaces_one_student_and_keeps_the_rest(tmp_path):
 # ---- the class ------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def pg():
-    with PostgresServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def template(tmp_path_factory):
-    """A course with the generated class in submitted/ (SQLite gradebook, nothing graded yet)."""
-    course = make_course(tmp_path_factory.mktemp("autograde") / "template")
-    kinds = make_class(course, CLASS_SIZE)
-    return course, kinds
+    return class_template(tmp_path_factory.mktemp("autograde") / "template", CLASS_SIZE)
 
 
 def course_copy(template, name):
-    course, _ = template
-    target = course.parent / name
-    shutil.copytree(course, target)
-    return target
+    return copy_course(template, template[0].parent / name)
 
 
 @pytest.fixture(scope="module")

@@ -14,13 +14,13 @@ from browser_util import (
     WRONG_LINEAR_BACKWARD,
     chromium_browser,
     copy_supporting_files,
-    dnn_lab_lab,
     fill,
     jupyter_lab,
     nbgrader_meta,
     new_page,
     only_check_calls,
     require_chromium,
+    running_student_lab,
     screenshot,
     shuffle_and_break,
     solution_ids,
@@ -296,17 +296,9 @@ def click_check(page, exercise):
 def student_lab(tmp_path_factory):
     """`dnn-lab lab` on a workspace holding the untouched English student notebook."""
     require_chromium()
-    root = tmp_path_factory.mktemp("student-lab")
-    workspace = root / "ws"
-    write_notebook(only_check_calls(student_notebook("en")), workspace / "step_by_step.ipynb")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = root / "dnn-lab-lab.log"  # per run: another run's log must not be read for this one's URL
-    try:
-        with dnn_lab_lab(workspace, log, lang="en") as (base, token):
-            yield workspace, base, token
-    finally:
-        if log.exists():
-            shutil.copy(log, ARTIFACTS / "dnn-lab-lab.log")
+    notebooks = {"step_by_step.ipynb": only_check_calls(student_notebook("en"))}
+    with running_student_lab(tmp_path_factory.mktemp("student-lab"), notebooks, "en", "dnn-lab-lab.log") as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")

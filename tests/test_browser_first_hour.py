@@ -4,19 +4,16 @@ student uploads through JupyterLab's file browser (a missing file: one Chinese l
 typing; /dnn-lab opened from the Help menu is Chinese, offers a Chinese fresh copy, and shows Chinese local
 times and full-width colons. Screenshots go to tests/artifacts/."""
 import re
-import shutil
 
 import pytest
 from browser_util import (
     ARTIFACTS,
-    chromium_browser,
-    dnn_lab_lab,
+    chromium_page,
     fill,
-    new_page,
     require_chromium,
+    running_student_lab,
     solution_sources,
     student_notebook,
-    write_notebook,
 )
 from test_browser import JS_CELLS, JS_OUTPUTS, JS_RUN_CELL, cell_index, open_notebook, scroll_to
 
@@ -38,26 +35,17 @@ def zh_lab(tmp_path_factory):
     """`dnn-lab lab --lang zh` on a workspace with the Chinese Part 1 solved and Part 2's three functions
     written (the student version, filled with the source notebook's solutions)."""
     require_chromium()
-    root = tmp_path_factory.mktemp("zh-first-hour")
-    workspace = root / "ws"
-    write_notebook(fill(student_notebook("zh"), solution_sources()), workspace / "step_by_step.ipynb")
-    write_notebook(fill(student_notebook("zh", "application"), solution_sources("application")), workspace / APP)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = root / "dnn-lab-lab.log"
-    try:
-        with dnn_lab_lab(workspace, log, lang="zh") as (base, token):
-            yield workspace, base, token
-    finally:
-        if log.exists():
-            shutil.copy(log, ARTIFACTS / "dnn-lab-lab-zh-first-hour.log")
+    notebooks = {"step_by_step.ipynb": fill(student_notebook("zh"), solution_sources()),
+                 APP: fill(student_notebook("zh", "application"), solution_sources("application"))}
+    with running_student_lab(tmp_path_factory.mktemp("zh-first-hour"), notebooks, "zh",
+                             "dnn-lab-lab-zh-first-hour.log") as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")
 def page(zh_lab):
-    with chromium_browser() as browser:
-        page = new_page(browser, "zh-CN")
+    with chromium_page("zh-CN") as page:
         yield page
-        page.context.close()
 
 
 def _index(page, needle):

@@ -3,19 +3,16 @@ Chromium through Playwright), with our JupyterLab extension (labextension/prebui
 wheel installs it): opening a notebook changes nothing; a Check of a cell edited and not run says
 so; after a kernel restart the Check area shows one state and no stray icons.
 Screenshots go to tests/artifacts/."""
-import shutil
 
 import pytest
 from browser_util import (
     ARTIFACTS,
-    chromium_browser,
-    dnn_lab_lab,
-    new_page,
+    chromium_page,
     only_check_calls,
     require_chromium,
+    running_student_lab,
     solution_sources,
     student_notebook,
-    write_notebook,
 )
 from test_browser import JS_RUN_CELL, cell_index, check_cell, click_check, open_notebook, scroll_to, wait_idle
 
@@ -35,25 +32,15 @@ JS_EDITING = """(i) => { const nb = window.jupyterapp.shell.currentWidget.conten
 def zh_lab(tmp_path_factory):
     """`dnn-lab lab --lang zh` on a workspace holding the untouched Chinese student notebook."""
     require_chromium()
-    root = tmp_path_factory.mktemp("zh-lab")
-    workspace = root / "ws"
-    write_notebook(only_check_calls(student_notebook("zh")), workspace / NOTEBOOK)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = root / "dnn-lab-lab.log"
-    try:
-        with dnn_lab_lab(workspace, log, lang="zh") as (base, token):
-            yield workspace, base, token
-    finally:
-        if log.exists():
-            shutil.copy(log, ARTIFACTS / "dnn-lab-lab-zh.log")
+    with running_student_lab(tmp_path_factory.mktemp("zh-lab"), {NOTEBOOK: only_check_calls(student_notebook("zh"))},
+                             "zh", "dnn-lab-lab-zh.log") as lab:
+        yield lab
 
 
 @pytest.fixture(scope="module")
 def page(zh_lab):
-    with chromium_browser() as browser:
-        page = new_page(browser, "zh-CN")
+    with chromium_page("zh-CN") as page:
         yield page
-        page.context.close()
 
 
 def test_opening_a_fresh_notebook_changes_nothing(zh_lab, page):

@@ -11,7 +11,8 @@ from dnn_lab import cli
 from dnn_lab.checks.registry import ASSIGNMENTS
 from dnn_lab.messages import t, t_short
 from dnn_lab.notebooks import student_notebook
-from nbutil import fill, solution_sources
+from nbutil import as_cell_source, fill, solution_sources
+from test_checks_diagnosis import laf_relu_branch_stub
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -88,21 +89,7 @@ def test_part2_without_part1_says_which_part1_function_is_missing(tmp_path, caps
     assert "did you mean" not in out and "initialize_parameters_deep_scaled`?" not in out
 
 
-HALF_WRITTEN = '''def linear_activation_forward(A_prev, W, b, activation):
-    if activation == "sigmoid":
-        # YOUR CODE STARTS HERE
-        Z, linear_cache = linear_forward(A_prev, W, b)
-        A, activation_cache = sigmoid(Z)
-        # YOUR CODE ENDS HERE
-
-    elif activation == "relu":
-        # YOUR CODE STARTS HERE
-        raise NotImplementedError()
-        # YOUR CODE ENDS HERE
-
-    cache = (linear_cache, activation_cache)
-    return A, cache
-'''
+HALF_WRITTEN = as_cell_source(laf_relu_branch_stub, "linear_activation_forward")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -5,8 +5,10 @@ Check's own texts as a student reads them.
 """
 import re
 
-import numpy as np
 import pytest
+from nbutil import as_cell_source
+from test_checks_diagnosis import laf_relu_branch_stub
+from test_checks_wrong import lb_db_axis0, lb_dW_transposed, lb_no_keepdims
 
 from dnn_lab.checks import run_checks
 from dnn_lab.diagram import report_notes
@@ -17,30 +19,12 @@ from dnn_lab.render.text import render_text
 CJK_THEN_ASCII_COLON = re.compile(r"[\u4e00-\u9fff]: ")
 
 
-def lb_transposed(dZ, cache):
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
-    return np.dot(W.T, dZ), np.dot(A_prev, dZ.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
-
-
-def lb_no_keepdims(dZ, cache):
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
-    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=1) / m
-
-
-def lb_axis0(dZ, cache):
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
-    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, axis=0, keepdims=True) / m
-
-
 def test_headline_hint_says_what_to_do():
     """U15: is the one-sentence hint of the headline the fix itself (swap the product, sum along
     axis=1, add keepdims=True), in zh and en, not only what is wrong?"""
-    for fn, hint, action in ((lb_transposed, "transposed", ("调换矩阵乘法", "Swap the order")),
+    for fn, hint, action in ((lb_dW_transposed, "transposed", ("调换矩阵乘法", "Swap the order")),
                              (lb_no_keepdims, "missing_keepdims", ("keepdims=True", "keepdims=True")),
-                             (lb_axis0, "wrong_sum_axis", ("axis=1", "axis=1"))):
+                             (lb_db_axis0, "wrong_sum_axis", ("axis=1", "axis=1"))):
         for lang, needle in zip(("zh", "en"), action):
             report = run_checks("linear_backward", fn, lang=lang, timeout=5)
             assert report.hints[0] == hint, (fn.__name__, report.hints)
@@ -51,7 +35,7 @@ def test_headline_hint_says_what_to_do():
 def test_zh_report_uses_full_width_separators():
     """T2, T3: after a Chinese label the separator is '：' — in the text report (期望：, 得到：,
     [步骤：…]) and in the diagram's failure note (第 2 层：…, dW：…)."""
-    report = run_checks("linear_backward", lb_transposed, lang="zh", timeout=5)
+    report = run_checks("linear_backward", lb_dW_transposed, lang="zh", timeout=5)
     text = render_text(report, "zh")
     assert "期望：" in text and "得到：" in text and "[步骤：dW]" in text and "详情：每个用例\n" in text
     assert CJK_THEN_ASCII_COLON.findall(text) == []
@@ -72,22 +56,7 @@ def test_wrong_layer_input_hint_indexes_the_backward_loop_as_written():
 def test_partly_written_branch_is_quoted_as_written(solutions):
     """U19: with the sigmoid branch written and the relu branch still the stub, does the message
     quote the branch's line as the student sees it (elif activation == "relu")?"""
-    source = '''
-def linear_activation_forward(A_prev, W, b, activation):
-    if activation == "sigmoid":
-        # YOUR CODE STARTS HERE
-        Z, linear_cache = linear_forward(A_prev, W, b)
-        A, activation_cache = sigmoid(Z)
-        # YOUR CODE ENDS HERE
-
-    elif activation == "relu":
-        # YOUR CODE STARTS HERE
-        raise NotImplementedError()
-        # YOUR CODE ENDS HERE
-
-    cache = (linear_cache, activation_cache)
-    return A, cache
-'''
+    source = "\n" + as_cell_source(laf_relu_branch_stub, "linear_activation_forward")
     import linecache
     name = "<review-u19>"
     linecache.cache[name] = (len(source), None, source.splitlines(True), name)

@@ -6,6 +6,7 @@ notebook's solutions; wrong implementations below are moved into it under the
 exercise's name, as a student's cell would define them.
 """
 import base64
+import contextlib
 import json
 import sys
 import types
@@ -534,47 +535,67 @@ def test_real_kernel_saved_widget_state_holds_the_result(tmp_path, monkeypatch):
     assert recorded["linear_backward"]["failed_step"] == "dW"
 
 
+@contextlib.contextmanager
+def real_kernel(cwd):
+    """A real python3 kernel (jupyter_client) working in ``cwd``: yields its client; shut down at the end."""
+    from jupyter_client.manager import start_new_kernel
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(cwd))
+    try:
+        yield kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def replies(kc, parent_id):
+    """iopub messages answering ``parent_id``, up to the kernel going idle."""
+    got = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") != parent_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return got
+        got.append(msg)
+
+
+def run_code(kc, code):
+    """Run ``code`` in the kernel: its iopub messages, none of them an error."""
+    msgs = replies(kc, kc.execute(code))
+    assert not [m for m in msgs if m["msg_type"] == "error"], msgs
+    return msgs
+
+
+def printed(msgs):
+    """What the messages wrote to stdout/stderr."""
+    return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
+
+
+def click_message(kc, button_id):
+    """The comm message a front end sends when the button is clicked."""
+    return kc.session.msg("comm_msg", {"comm_id": button_id,
+                                       "data": {"method": "custom", "content": {"event": "click"}}})
+
+
 @pytest.mark.notebook
 def test_real_kernel_click_from_a_front_end(tmp_path, monkeypatch):
     """When a front end clicks (a comm message to the button), does the real kernel disable the
     button, stop the hanging function after the timeout, send the new outputs and re-enable it?"""
-    from jupyter_client.manager import start_new_kernel
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
-    try:
-        def replies(parent_id):
-            """iopub messages answering ``parent_id``, up to the kernel going idle."""
-            got = []
-            while True:
-                msg = kc.get_iopub_msg(timeout=60)
-                if msg["parent_header"].get("msg_id") != parent_id:
-                    continue
-                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                    return got
-                got.append(msg)
-
-        def run(code):
-            msgs = replies(kc.execute(code))
-            assert not [m for m in msgs if m["msg_type"] == "error"], msgs
-            return "".join(m["content"]["text"] for m in msgs if m["msg_type"] == "stream")
-
-        ids = run("import dnn_lab\nw = dnn_lab.check('linear_forward', timeout=1)\n"
-                  "print(w.button.model_id, w.output.model_id)").split()
+    with real_kernel(tmp_path) as kc:
+        ids = printed(run_code(kc, "import dnn_lab\nw = dnn_lab.check('linear_forward', timeout=1)\n"
+                                   "print(w.button.model_id, w.output.model_id)")).split()
         button_id, output_id = ids
-        run("def linear_forward(A, W, b):\n    while True:\n        pass\n")
-        click = kc.session.msg("comm_msg", {"comm_id": button_id,
-                                            "data": {"method": "custom", "content": {"event": "click"}}})
+        run_code(kc, "def linear_forward(A, W, b):\n    while True:\n        pass\n")
+        click = click_message(kc, button_id)
         kc.shell_channel.send(click)
         updates = [(m["content"]["comm_id"], m["content"]["data"].get("state", {}))
-                   for m in replies(click["header"]["msg_id"]) if m["msg_type"] == "comm_msg"]
+                   for m in replies(kc, click["header"]["msg_id"]) if m["msg_type"] == "comm_msg"]
         disabled = [state["disabled"] for cid, state in updates if cid == button_id and "disabled" in state]
         assert disabled == [True, False]
         new_outputs = [state["outputs"] for cid, state in updates if cid == output_id and "outputs" in state]
         assert new_outputs and [o["metadata"]["dnn_lab"]["kind"] for o in new_outputs[-1]] == ["report", "diagram"]
-        assert json.loads(run("import json; print(json.dumps(w.report.hints))")) == ["timeout"]
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        assert json.loads(printed(run_code(kc, "import json; print(json.dumps(w.report.hints))"))) == ["timeout"]
 
 
 # ---- the kernel hooks: which cell run is checked, Run All past the stubs ---------------------
@@ -771,69 +792,45 @@ def test_real_kernel_hears_the_cells_on_screen_before_a_click(tmp_path, monkeypa
     on it just before a Check click (as our JupyterLab extension does) make that click say
     msg.cell_edited for an edited, unrun cell — also when the front end opens the comm itself
     with the cells inside (a page that missed the kernel's comm)?"""
-    from jupyter_client.manager import start_new_kernel
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
-    try:
-        def replies(parent_id):
-            got = []
-            while True:
-                msg = kc.get_iopub_msg(timeout=60)
-                if msg["parent_header"].get("msg_id") != parent_id:
-                    continue
-                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                    return got
-                got.append(msg)
-
-        def run(code):
-            msgs = replies(kc.execute(code))
-            assert not [m for m in msgs if m["msg_type"] == "error"], msgs
-            return msgs
-
-        opened = [m for m in run("import dnn_lab") if m["msg_type"] == "comm_open"]
+    with real_kernel(tmp_path) as kc:
+        opened = [m for m in run_code(kc, "import dnn_lab") if m["msg_type"] == "comm_open"]
         assert [m["content"]["target_name"] for m in opened] == ["dnn_lab"]
         comm_id = opened[0]["content"]["comm_id"]
         good = "import numpy as np\n" + GOOD_CELL
-        count = next(m["content"]["execution_count"] for m in run(good) if m["msg_type"] == "execute_input")
-        out = run("w = dnn_lab.check('linear_forward', lang='en')\nprint(w.button.model_id, w.model_id)")
-        button_id, widget_id = "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").split()
+        count = next(m["content"]["execution_count"] for m in run_code(kc, good) if m["msg_type"] == "execute_input")
+        out = run_code(kc, "w = dnn_lab.check('linear_forward', lang='en')\nprint(w.button.model_id, w.model_id)")
+        button_id, widget_id = printed(out).split()
+        edited = [{"source": good.replace("+ b", ""), "count": count}]  # the cell on screen: edited, not run
+
+        def word_then_click(word):
+            """Send the front end's cells message ``word``, then a click on the button: the failures' ids."""
+            click = click_message(kc, button_id)
+            kc.shell_channel.send(word)
+            kc.shell_channel.send(click)
+            replies(kc, click["header"]["msg_id"])
+            return printed(run_code(kc, "print([f.message_id for f in w.report.failures])")).strip()
+
         cells = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
-            "kind": "cells", "reason": "click", "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
-        click = kc.session.msg("comm_msg", {"comm_id": button_id,
-                                            "data": {"method": "custom", "content": {"event": "click"}}})
-        kc.shell_channel.send(cells)
-        kc.shell_channel.send(click)
-        replies(click["header"]["msg_id"])
-        out = run("print([f.message_id for f in w.report.failures])")
-        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "['msg.cell_edited']"
+            "kind": "cells", "reason": "click", "cells": edited}})
+        assert word_then_click(cells) == "['msg.cell_edited']"
 
         # a page that never saw the kernel's comm (opened later) opens its own, the word inside
-        run("w.button.click()")  # no word: the function in the kernel is checked
-        out = run("print(w.report.passed)")
-        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "True"
+        run_code(kc, "w.button.click()")  # no word: the function in the kernel is checked
+        out = run_code(kc, "print(w.report.passed)")
+        assert printed(out).strip() == "True"
         opened = kc.session.msg("comm_open", {"comm_id": "from-a-later-page", "target_name": "dnn_lab", "data": {
-            "kind": "cells", "reason": "click", "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
-        click = kc.session.msg("comm_msg", {"comm_id": button_id,
-                                            "data": {"method": "custom", "content": {"event": "click"}}})
-        kc.shell_channel.send(opened)
-        kc.shell_channel.send(click)
-        replies(click["header"]["msg_id"])
-        out = run("print([f.message_id for f in w.report.failures])")
-        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip() == "['msg.cell_edited']"
+            "kind": "cells", "reason": "click", "cells": edited}})
+        assert word_then_click(opened) == "['msg.cell_edited']"
 
         # what the extension sends now: the click inside the cells message, one message on one comm
-        run("w.button.click()")
+        run_code(kc, "w.button.click()")
         both = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
-            "kind": "cells", "reason": "click", "click": widget_id,
-            "cells": [{"source": good.replace("+ b", ""), "count": count}]}})
+            "kind": "cells", "reason": "click", "click": widget_id, "cells": edited}})
         kc.shell_channel.send(both)
-        replies(both["header"]["msg_id"])
-        out = run("print(w.runs, [f.message_id for f in w.report.failures])")
-        assert "".join(m["content"]["text"] for m in out if m["msg_type"] == "stream").strip().endswith(
-            "['msg.cell_edited']")
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
+        replies(kc, both["header"]["msg_id"])
+        out = run_code(kc, "print(w.runs, [f.message_id for f in w.report.failures])")
+        assert printed(out).strip().endswith("['msg.cell_edited']")
 
 
 @pytest.mark.notebook
