@@ -127,24 +127,40 @@ def test_array_of_four_tasks_equals_one_machine(cluster, template, tmp_path, pg,
     assert proc.stdout.split("slowest to grade: ")[1].startswith(HANGING)  # its function ran into the limit
 
 
+def _hold_task_at_its_second_student(script, task, folder):
+    """Make array task ``task`` of ``script`` stop at its second student's grading (test hook, see
+    ``dnn_lab.autograde.faults.pause_point``): once it holds, its first student is graded."""
+    lines = script.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "setsid " in line)
+    lines.insert(at, f'if [ "$SLURM_ARRAY_TASK_ID" = {task} ]; then export DNN_LAB_TEST_PAUSE_AT=grade:2 '
+                     f'DNN_LAB_TEST_PAUSE_DIR={folder}; fi\n')
+    script.write_text("".join(lines))
+
+
 def test_a_task_killed_half_way_is_requeued_and_grades_only_its_rest(cluster, template, tmp_path, pg, reference):
     course, url = _course(template, tmp_path, pg, "killed")
-    job = cluster.sbatch(_script(course, url))
     victim = 2
+    script = _script(course, url)
+    held = tmp_path / "pause"
+    held.mkdir()
+    _hold_task_at_its_second_student(script, victim, held)
+    job = cluster.sbatch(script)
     mine = sorted(s for s in (p.name for p in (course / "submitted").iterdir()) if shard_of(s, SHARDS) == victim)
+    assert len(mine) >= 3
     log_path = course / ".dnn_lab" / "slurm" / f"dnn-lab-{ASSIGNMENT}-{job}_{victim}.out"
     finished = re.compile(r"^\[\d+/\d+\] ", re.M)  # the task's line for a student it finished
     deadline = time.monotonic() + 900
-    # wait until the victim's task has finished at least one student and is grading another
+    # wait until the victim's task holds at its second student, its first one reported finished
     while time.monotonic() < deadline:
         text = log_path.read_text() if log_path.exists() else ""
-        if finished.search(text) and cluster.tasks(job).get(victim) == "RUNNING":
+        if (held / "grade").exists() and finished.search(text):
             break
         time.sleep(0.2)
     else:
-        pytest.fail(f"task {victim} never got going: {cluster.tasks(job)}\n{_logs(course)}")
+        pytest.fail(f"task {victim} never got to its second student: {cluster.tasks(job)}\n{_logs(course)}")
+    assert cluster.tasks(job).get(victim) == "RUNNING"
     pids = processes_of_task(job, victim)
-    assert pids, "the task's grading processes should be running"
+    assert int((held / "grade").read_text()) in pids  # the held process is the victim task's
     subprocess.run(["scancel", "--signal=KILL", f"{job}_{victim}"], env=cluster.env, check=True)
     deadline = time.monotonic() + 30
     while processes_of_task(job, victim) and time.monotonic() < deadline:
@@ -153,7 +169,7 @@ def test_a_task_killed_half_way_is_requeued_and_grades_only_its_rest(cluster, te
             for pid in processes_of_task(job, victim) if Path(f"/proc/{pid}").exists()}
     assert left == {}  # nothing of the killed task outlives it
     done = finished.findall(log_path.read_text())
-    assert 1 <= len(done) < len(mine)
+    assert len(done) == 1  # killed while grading its second student
     cluster.wait(job)
     cluster.scontrol("requeue", f"{job}_{victim}")
     states = cluster.wait(job)
