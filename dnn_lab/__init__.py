@@ -29,9 +29,12 @@ def progress(lang=None, path=None):
 
 def _install_kernel_hooks():
     # In a notebook kernel (IPython already loaded): record which cell run defines each
-    # function, and let Run All pass the unimplemented stubs (dnn_lab.kernel; stdlib only).
-    from .kernel import install_if_interactive
-    install_if_interactive()
+    # function, and let Run All pass the unimplemented stubs (dnn_lab.kernel; stdlib only). Elsewhere (the
+    # dnn-lab command, grading processes) dnn_lab.kernel and what it imports are not loaded at all.
+    import sys
+    if "IPython" in sys.modules:
+        from .kernel import install_if_interactive
+        install_if_interactive()
 
 
 def _jupyter_server_extension_points():
