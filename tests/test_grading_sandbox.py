@@ -74,6 +74,12 @@ def probe(what):
             out = ["stopped", len(pids)]
     elif what == "cwd":
         out = [os.getcwd(), sorted(os.listdir("."))]
+    elif what == "uncover":   # lift the empty folders over site-packages (nbgrader, a solution package …)?
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        out = [[l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]]
+        for path in PATHS:
+            out.append([libc.umount2(path.encode(), 2), sorted(os.listdir(path))[:3] if os.path.isdir(path) else None])
     return out
 '''
 
@@ -121,6 +127,18 @@ def test_sandbox_sees_no_course_gradebook_checkout_or_solutions(tmp_path, course
         assert seen[path] in ("FileNotFoundError", "PermissionError"), (path, seen[path])
     for path in site:   # third-party packages (nbgrader, a solution package …) are hidden: only numpy and dnn_lab
         assert seen[path] in ([], "FileNotFoundError"), (path, seen[path])
+
+
+def test_sandbox_child_has_no_capabilities_to_uncover_what_is_hidden(tmp_path):
+    """With a capability in its namespaces the child could unmount the empty folders over site-packages (as the
+    feedback kernel could, run by root, before it got --cap-drop ALL). Does it have none (it runs as nobody), and
+    do they stay covered?"""
+    site = [p for p in sys.path if p.endswith("site-packages")]
+    session, fn = _session_fn(tmp_path, paths=site)
+    with session:
+        seen = _call(fn, "uncover").value
+    assert seen[0] == "0000000000000000"
+    assert all(code == -1 and listing in ([], None) for code, listing in seen[1:]), seen
 
 
 def test_sandbox_environment_and_working_directory_are_clean(tmp_path, monkeypatch):

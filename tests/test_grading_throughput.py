@@ -131,3 +131,34 @@ def test_a_worker_checks_nbgraders_metadata_schema_once_and_still_rejects_bad_ce
     finally:
         cls.check_schema = classmethod(original)
         common.jsonschema = jsonschema
+
+
+def test_a_forked_worker_shows_the_workers_command_line_and_threads_prevent_forking():
+    """``dnn-lab autograde`` forks its workers (imports shared) only while it has no other thread, and a forked
+    worker shows ``python -m dnn_lab.autograde.worker`` as its command line (ps, /proc, the tests that look
+    for workers), as a started one would."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from dnn_lab.autograde import worker
+
+    code = ("import os, sys\n"
+            "from dnn_lab.autograde.worker import set_title\n"
+            "too_long = set_title(['x' * 100000])\n"
+            "ok = set_title([sys.executable, '-m', 'dnn_lab.autograde.worker'])\n"
+            "print(too_long, ok, open('/proc/self/cmdline', 'rb').read().rstrip(b'\\0').split(b'\\0')[1:])\n")
+    proc = subprocess.run([sys.executable, "-c", code, "a-long-enough-argument-list-to-hold-the-title"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False True [b'-m', b'dnn_lab.autograde.worker']"   # too long: left as it was
+    assert worker.can_fork() == (threading.active_count() == 1 and not os.environ.get("DNN_LAB_AUTOGRADE_SPAWN"))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not worker.can_fork()
+    finally:
+        stop.set()
+        other.join()

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ..messages import t_short
 from . import db, faults
+from . import worker as worker_process
 from .plan import BadInput, make_plan
 from .progressbar import Progress, clock
 from .shards import parse_shard
@@ -107,9 +108,11 @@ class Worker:
     def __init__(self, plan, log_path):
         self.log = open(log_path, "ab")
         env = {**os.environ, "DNN_LAB_AUTOGRADE_PARENT": str(os.getpid())}
-        self.proc = subprocess.Popen([sys.executable, "-m", "dnn_lab.autograde.worker"], cwd=plan.root,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     process_group=0, env=env)
+        # a fork of this process (its imports shared: worker.preload), else a fresh interpreter
+        start = worker_process.Forked if worker_process.can_fork() else subprocess.Popen
+        self.proc = start([sys.executable, "-m", "dnn_lab.autograde.worker"], cwd=plan.root,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                          process_group=0, env=env)
         self.buffer = b""
         self.task = None  # (student, started, private db path or None)
         self.send({"argv": plan.argv})
@@ -310,6 +313,8 @@ class Run:
         return any(w.task for w in self.workers) or (self.queue and self.idle)
 
     def run(self):
+        if worker_process.can_fork():
+            worker_process.preload()   # once here rather than in every worker
         for _ in range(min(self.jobs, len(self.queue))):
             self.start_worker()
         self.progress.draw()

@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 import traceback
@@ -135,6 +136,92 @@ def die_with_parent():
         pass
     if parent and os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+
+
+def preload():
+    """What a worker imports before and while grading its first student: ``dnn-lab autograde`` imports it once
+    and forks its workers (:class:`Forked`), so that no worker imports nbgrader, nbclient and the grading code
+    again (about 2.5 CPU seconds per worker)."""
+    import nbclient  # noqa: F401
+    import jupyter_client.manager  # noqa: F401
+    from nbgrader.apps import AutogradeApp  # noqa: F401
+    from nbgrader.converters import Autograde  # noqa: F401
+    from nbgrader.preprocessors import SaveAutoGrades  # noqa: F401
+
+    from ..grading import grade, nbgrader, sanitize, session, verdict_file, warm_kernel  # noqa: F401
+    from ..render import html, text  # noqa: F401
+    from . import warm  # noqa: F401
+
+
+def set_title(words):
+    """Show ``words`` as this process's command line (``ps``, ``/proc/PID/cmdline``), as setproctitle does: the
+    original argv area is overwritten, as far as it reaches."""
+    import ctypes
+    try:
+        stat = open("/proc/self/stat", "rb").read()
+        fields = stat[stat.rindex(b")") + 2:].split()
+        start, end = int(fields[45]), int(fields[46])   # arg_start, arg_end (fields 48 and 49 of proc(5))
+        title = b"\0".join(w.encode() for w in words) + b"\0"
+        if end <= start or len(title) > end - start:
+            return False
+        ctypes.memmove(start, title + b"\0" * (end - start - len(title)), end - start)
+        return True
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+class Forked(subprocess.Popen):
+    """A worker that is a fork of ``dnn-lab autograde`` itself (after :func:`preload`), started and handled
+    like ``subprocess.Popen([python, -m, dnn_lab.autograde.worker], ...)``: the same pipes, working directory,
+    environment and process group, and the same command line in ``ps``; it runs :func:`main` and exits."""
+
+    def _execute_child(self, args, executable, preexec_fn, close_fds, pass_fds, cwd, env, startupinfo,
+                       creationflags, shell, p2cread, p2cwrite, c2pread, c2pwrite, errread, errwrite, *rest):
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)   # the parent's handlers, until main() sets its own
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                os.setpgid(0, 0)
+                os.dup2(p2cread, 0)
+                os.dup2(c2pwrite, 1)
+                os.dup2(errwrite, 2)
+                os.closerange(3, 1 << 16)
+                if cwd is not None:
+                    os.chdir(cwd)
+                if env is not None:
+                    os.environ.clear()
+                    os.environ.update(env)
+                sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+                sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+                sys.stderr = open(2, "w", encoding="utf-8", buffering=1, closefd=False)
+                set_title([str(a) for a in args])
+                code = main()
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+            except BaseException:  # noqa: BLE001
+                traceback.print_exc()
+            finally:
+                try:
+                    from ..grading import warm_kernel
+                    warm_kernel.close_all()
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                except BaseException:  # noqa: BLE001
+                    pass
+                os._exit(code)
+        self.pid = pid
+        self._child_created = True
+        self._close_pipe_fds(p2cread, p2cwrite, c2pread, c2pwrite, errread, errwrite)
+
+
+def can_fork():
+    """Workers are forked when this process has no other thread (and ``DNN_LAB_AUTOGRADE_SPAWN`` is unset)."""
+    import threading
+    return hasattr(os, "fork") and threading.active_count() == 1 and not os.environ.get("DNN_LAB_AUTOGRADE_SPAWN")
 
 
 def main():

@@ -263,8 +263,8 @@ def _solution_package_dirs():
     return out
 
 
-# Run by root, bwrap keeps every capability inside the sandbox's user namespace: enough to unmount the
-# empty folders that cover the course directory. The kernel gets none.
+# Run by root, bwrap keeps every capability inside the kernel's user namespace (uid 0 there; the grading
+# child runs as nobody and has none): enough to unmount the empty folders that cover the course directory.
 _NO_CAPABILITIES = ("--cap-drop", "ALL") if os.geteuid() == 0 else ()
 
 
