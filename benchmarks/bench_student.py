@@ -149,9 +149,11 @@ def instrument(meter, groups):
             return join + wrapped, level
         sandbox.kernel_command = _kernel_command
 
-        from dnn_lab.grading import warm_kernel   # a warm template: its kernels are its descendants
+        from dnn_lab.grading import warm_kernel, warm_sandbox   # warm templates: their forks are their descendants
         warm_kernel.Template._command = lambda self, cmd: join + cmd
         join = ["/bin/sh", "-c", f'echo $$ > {groups.procs("kernel")}; exec "$@"', "sh"]
+        warm_sandbox.Template._command = lambda self, cmd: join_sandbox + cmd
+        join_sandbox = ["/bin/sh", "-c", f'echo $$ > {groups.procs("sandbox")}; exec "$@"', "sh"]
 
     # -- main thread: nbgrader's steps ------------------------------------------------------
     meter.wrap(BaseConverter, "convert_single_notebook", "nbgrader: other steps (read, write, export)")

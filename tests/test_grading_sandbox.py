@@ -74,6 +74,19 @@ def probe(what):
             out = ["stopped", len(pids)]
     elif what == "cwd":
         out = [os.getcwd(), sorted(os.listdir("."))]
+    elif what == "leave":   # one student leaves files and a process behind
+        open("left_here", "w").write("a")
+        open("/tmp/left_in_tmp", "w").write("a")
+        if os.fork() == 0:
+            os.setsid()
+            import time
+            time.sleep(60)
+            os._exit(0)
+        out = "left"
+    elif what == "find":    # the next student looks for them
+        import glob
+        out = [sorted(os.listdir(".")), os.path.exists("/tmp/left_in_tmp"),
+               len([p for p in os.listdir("/proc") if p.isdigit()]), sorted(glob.glob("/sandbox/*"))]
     elif what == "uncover":   # lift the empty folders over site-packages (nbgrader, a solution package …)?
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -82,6 +95,17 @@ def probe(what):
             out.append([libc.umount2(path.encode(), 2), sorted(os.listdir(path))[:3] if os.path.isdir(path) else None])
     return out
 '''
+
+
+@pytest.fixture(autouse=True, params=["cold", "warm"])
+def sandbox_kind(request):
+    """Every test here twice: the cold sandbox (a fresh bwrap per student, plain nbgrader) and the warm one
+    (forked from a template: dnn-lab autograde's workers, dnn_lab/grading/warm_sandbox.py)."""
+    from dnn_lab.grading import warm_kernel
+    warm_kernel.enable(request.param == "warm")
+    yield request.param
+    warm_kernel.enable(False)
+    warm_kernel.close_all()
 
 
 def _session_fn(tmp_path, paths=(), port=0):
@@ -127,6 +151,21 @@ def test_sandbox_sees_no_course_gradebook_checkout_or_solutions(tmp_path, course
         assert seen[path] in ("FileNotFoundError", "PermissionError"), (path, seen[path])
     for path in site:   # third-party packages (nbgrader, a solution package …) are hidden: only numpy and dnn_lab
         assert seen[path] in ([], "FileNotFoundError"), (path, seen[path])
+
+
+def test_the_next_students_sandbox_finds_nothing_of_the_previous_one(tmp_path, sandbox_kind):
+    """Student A's child leaves a file in its folder and in /tmp and a process; B's child (a new sandbox: cold,
+    or forked from the same template) sees none of it, nor A's folder, nor the template's socket."""
+    session, fn = _session_fn(tmp_path)
+    with session:
+        assert _call(fn, "leave").value == "left"
+        assert type(session.sandbox).__name__ == ("WarmSandbox" if sandbox_kind == "warm" else "Sandbox")
+    session, fn = _session_fn(tmp_path)
+    with session:
+        listing, tmp_file, processes, beside = _call(fn, "find").value
+    assert (listing, tmp_file) == ([], False)
+    assert processes <= 3   # its own PID namespace: (bwrap's init,) the child, this worker; not A's process
+    assert beside == ["/sandbox/lib", "/sandbox/work"]
 
 
 def test_sandbox_child_has_no_capabilities_to_uncover_what_is_hidden(tmp_path):

@@ -240,7 +240,7 @@ def main():
     app = load_app(setup["argv"])
     NbGrader.start(app)  # what AutogradeApp.start does before grading (authenticator, exchange)
     validate_schema_once()
-    warm_kernel.enable()  # feedback kernels forked from this worker's template (closed when the worker exits)
+    warm_kernel.enable()  # feedback kernels and grading children forked from this worker's templates
     app.coursedir.assignment_id = app.extra_args[0]
     configured_url = app.coursedir.db_url
     out.write(json.dumps({"ready": True}) + "\n")

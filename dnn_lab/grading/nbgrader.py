@@ -305,6 +305,8 @@ class SandboxedExecute(Execute):
     def preprocess(self, nb, resources):
         assignment = resources.get("nbgrader", {}).get("assignment")
         if _is_ours(nb, assignment):
+            from . import warm_sandbox
+            warm_sandbox.template_for(())   # started here, in the main thread (the grading thread ends per student)
             grader = DnnLabGrader(config=self.config, parent=self.parent)
             resources[GRADING_KEY] = grader.start(nb, resources)
             self.timeout = int(max(1, round(grader.timeout)))

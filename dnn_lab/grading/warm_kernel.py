@@ -43,7 +43,8 @@ READY_TIMEOUT = 60.0
 
 
 def enable(on=True):
-    """Use warm kernels in this process (``dnn-lab autograde`` workers)."""
+    """Use warm templates in this process (``dnn-lab autograde`` workers): feedback kernels, and grading
+    children (:mod:`.warm_sandbox`)."""
     global _ENABLED
     _ENABLED = bool(on)
 
@@ -421,9 +422,19 @@ def kernel_arguments(cmd):
     return None
 
 
+_CLOSERS = []
+
+
+def register_close(fn):
+    """``fn`` is called by :func:`close_all` (the grading sandbox's templates)."""
+    _CLOSERS.append(fn)
+
+
 @atexit.register
 def close_all():
     with _LOCK:
         for template in _TEMPLATES.values():
             template.close()
         _TEMPLATES.clear()
+    for fn in _CLOSERS:
+        fn()
