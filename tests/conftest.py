@@ -41,3 +41,19 @@ def as_student(solutions):
     def make(fn, **extra):
         return rehome(fn, solutions, **extra)
     return make
+
+
+# The longest test files first (seconds each in a CI run, heaviest first): pytest-xdist's --dist loadfile hands
+# out whole files in collection order, so starting the long ones first lets the short ones fill the gaps at
+# the end instead of one long file running alone after everything else (longest-processing-time-first).
+LONG_FILES = (
+    "test_slurm.py", "test_autograde_parallel.py", "test_autograde_faults.py", "test_hub.py",
+    "test_grading_nbgrader.py", "test_hub_attacks.py", "test_exchange.py", "test_nbgrader_application.py",
+    "test_packaging.py", "test_instructor_dist.py", "test_browser.py", "test_nbgrader.py",
+    "test_student_install.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))  # stable: file order kept otherwise
