@@ -207,3 +207,19 @@ def test_only_this_interpreters_ipykernel_is_forked():
     assert warm_kernel.kernel_arguments([sys.executable, "-m", "other_kernel", "-f", "k"]) is None
     warm_kernel.enable(False)
     assert warm_kernel.template_for(("/nonexistent",), Limits()) is None   # not enabled: no template
+
+
+def test_a_template_that_cannot_fork_a_kernel_is_not_used(course):
+    """Where a template starts but its forks cannot make their namespaces or mounts (no capability for them,
+    say), its probe fails and the grading process uses the cold kernel: no student's feedback is lost to it."""
+    made = warm_kernel.Template((str(course),), Limits())
+    try:
+        made.keep = ["/nonexistent-folder-for-the-probe"]   # the fork's mounts fail
+        assert made.ready() is False
+    finally:
+        made.close()
+    good = warm_kernel.Template((str(course),), Limits())
+    try:
+        assert good.ready() is True
+    finally:
+        good.close()

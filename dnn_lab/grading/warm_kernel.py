@@ -168,6 +168,8 @@ def _kernel(spec, fds):
     _c().sethostname(b"sandbox", 7)
     _drop_capabilities()
     _set_limits(spec["limits"])
+    if spec.get("probe"):   # Template.ready: namespaces, mounts and capabilities work here
+        os._exit(0)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(fds[0], 0)
     os.dup2(devnull, 1)   # as the cold launcher: the kernel's stdout goes nowhere (its output travels over ZMQ)
@@ -319,6 +321,32 @@ while True:
 '''
 
 
+def probe(control, spec, fds, deadline):
+    """Send ``spec`` (a probe) to the template at ``control``; the exit status it reports, or None."""
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.settimeout(max(0.1, deadline - time.monotonic()))
+        conn.connect(control)
+        socket.send_fds(conn, [json.dumps(spec).encode()], fds)
+        buffer = b""
+        while True:
+            data = conn.recv(4096)
+            if not data:
+                return None
+            buffer += data
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                message = json.loads(line)
+                if "exit" in message:
+                    return message["exit"]
+                if "error" in message:
+                    return None
+    except (OSError, ValueError):
+        return None
+    finally:
+        conn.close()
+
+
 class Template:
     """The parent's handle on one template process (bwrap'd ``python -c TEMPLATE``)."""
 
@@ -352,12 +380,20 @@ class Template:
         return cmd   # benchmarks/bench_student.py puts the template (and so its kernels) in a cgroup here
 
     def ready(self, timeout=READY_TIMEOUT):
+        """Started, and able to fork a kernel: a probe goes through the namespaces, mounts and capability drop
+        (where they cannot be made, e.g. without the capabilities they need, the cold kernel is used)."""
         deadline = time.monotonic() + timeout
         while not os.path.exists(self.control):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 return False
             time.sleep(0.01)
-        return self.proc.poll() is None
+        own = self.folder()
+        (own / "w").mkdir()
+        spec = {"probe": True, "own": str(own), "keep": self.keep, "cover": [], "cwd": str(own / "w"),
+                "binds": [[str(own / "w"), str(own / "w"), False]], "tmp_size": self.limits.tmp_size, "env": {},
+                "argv": [], "limits": {"memory": 2 * 1024**3, "file_size": self.limits.file_size}}
+        with open(os.devnull, "rb") as null:
+            return probe(self.control, spec, [null.fileno()] * 3, deadline) == 0 and self.proc.poll() is None
 
     def alive(self):
         return self.proc.poll() is None and os.path.exists(self.control)

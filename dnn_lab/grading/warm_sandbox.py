@@ -64,6 +64,8 @@ def _child(spec, fds):
     k._c().prctl(k.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     os.setsid()
     k._drop_capabilities()
+    if spec.get("probe"):   # Template.ready: namespaces, mounts, cgroup and capability drop work here
+        os._exit(0)
     import resource
     limits = spec["limits"]
     resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
@@ -114,7 +116,9 @@ def _intermediate(conn, spec, fds):
         while True:
             ready, _, _ = select.select([conn, pidfd], [], [])
             if pidfd in ready:
-                os.waitpid(pid, 0)
+                _, status = os.waitpid(pid, 0)
+                if spec.get("probe"):
+                    conn.sendall(json.dumps({"exit": os.waitstatus_to_exitcode(status)}).encode() + b"\n")
                 break
             if not conn.recv(4096):   # the grading process closed the sandbox (or died)
                 os.kill(pid, signal.SIGKILL)
@@ -247,12 +251,25 @@ class Template:
         return cmd   # benchmarks/bench_student.py puts the template (and so its children) in a cgroup here
 
     def ready(self, timeout=warm_kernel.READY_TIMEOUT):
+        """Started, and able to fork a child (a probe: namespaces, mounts, capability drop); else the cold
+        sandbox is used."""
         deadline = time.monotonic() + timeout
         while not os.path.exists(self.control):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 return False
             time.sleep(0.01)
-        return self.proc.poll() is None
+        folder = Path(tempfile.mkdtemp(prefix="probe", dir=self.base))
+        spec = {"probe": True, "folder": folder.name, "tmp_size": Limits.tmp_size, "env": {},
+                "limits": {"memory": Limits.memory, "file_size": Limits.file_size, "cpu_seconds": Limits.cpu_seconds,
+                           "open_files": Limits.open_files}}
+        parent, child = socket.socketpair()
+        try:
+            status = warm_kernel.probe(self.control, spec, [child.fileno()], deadline)
+        finally:
+            parent.close()
+            child.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        return status == 0 and self.proc.poll() is None
 
     def alive(self):
         return self.proc.poll() is None and os.path.exists(self.control)
