@@ -223,3 +223,25 @@ def test_a_template_that_cannot_fork_a_kernel_is_not_used(course):
         assert good.ready() is True
     finally:
         good.close()
+
+
+def test_the_base_folders_of_templates_whose_process_is_gone_are_removed():
+    """A worker killed with its template leaves the template's base folder in /tmp: the next template removes
+    the base folders of processes that no longer exist, and no other."""
+    import subprocess
+    import sys
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    gone = Path(f"/tmp/dkw-{dead}-leftover")
+    alive = Path(f"/tmp/dkw-{os.getppid()}-in-use")
+    for folder in (gone, alive):
+        (folder / "k1").mkdir(parents=True, exist_ok=True)
+    try:
+        made = warm_kernel.base_folder("dkw-")
+        assert made.name.startswith(f"dkw-{os.getpid()}-") and made.is_dir()
+        assert not gone.exists() and alive.exists()
+        made.rmdir()
+    finally:
+        import shutil
+        shutil.rmtree(gone, ignore_errors=True)
+        shutil.rmtree(alive, ignore_errors=True)

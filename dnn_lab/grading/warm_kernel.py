@@ -321,6 +321,23 @@ while True:
 '''
 
 
+def base_folder(prefix):
+    """``/tmp/<prefix><pid>-…``, the base folder of a new template; those of processes that are gone (a worker
+    killed before it could remove them) are removed first."""
+    import glob
+    for old in glob.glob(f"/tmp/{prefix}*-*"):
+        pid = os.path.basename(old)[len(prefix):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir="/tmp"))
+
+
 def probe(control, spec, fds, deadline):
     """Send ``spec`` (a probe) to the template at ``control``; the exit status it reports, or None."""
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -352,7 +369,7 @@ class Template:
 
     def __init__(self, hide, limits):
         from .sandbox import BWRAP, _solution_package_dirs
-        self.base = Path(tempfile.mkdtemp(prefix="dkw-", dir="/tmp"))
+        self.base = base_folder("dkw-")
         self.control = str(self.base / "control")
         self.limits = limits
         self.cover = [str(d) for d in hide]

@@ -233,7 +233,7 @@ class Template:
     """One bwrap'd template process (the cold child's layout, its base folder at the working directory)."""
 
     def __init__(self, hide):
-        self.base = Path(tempfile.mkdtemp(prefix="dsw-", dir="/tmp"))
+        self.base = warm_kernel.base_folder("dsw-")
         os.chmod(self.base, 0o777)
         self.control = str(self.base / "control")
         # As the cold child's, but uid 0 of its user namespace with its capabilities (bwrap run by root keeps
