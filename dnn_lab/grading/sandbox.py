@@ -42,6 +42,21 @@ def parse_size(text):
     return int(float(num) * _UNITS[unit])
 
 
+def kill_group(proc, wait):
+    """SIGKILL ``proc``'s process group (every caller starts it as a session leader) and ``proc`` itself,
+    then reap it, waiting at most ``wait`` seconds."""
+    if proc.poll() is None:
+        for kill in (lambda: os.killpg(proc.pid, signal.SIGKILL), proc.kill):
+            try:
+                kill()
+            except OSError:
+                pass
+    try:
+        proc.wait(timeout=wait)
+    except subprocess.TimeoutExpired:
+        pass
+
+
 @dataclass(frozen=True)
 class Limits:
     memory: int = 2 * 1024**3        # RLIMIT_AS, bytes
@@ -222,19 +237,7 @@ class Sandbox:
             self.sock.close()
         except OSError:
             pass
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            try:
-                self.proc.kill()
-            except OSError:
-                pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
+        kill_group(self.proc, wait=5)
         self._cgroup.remove()
         shutil.rmtree(self.tmp, ignore_errors=True)
         if self._lib is not None:

@@ -259,8 +259,10 @@ def _intermediate(conn, spec, fds):
     os._exit(0)
 
 
-def serve(control):
-    """The template's loop: one fork per request on the unix socket ``control``."""
+def serve(control, intermediate=None, max_bytes=1 << 20, max_fds=3):
+    """A template's loop: one fork per request on the unix socket ``control``, running
+    ``intermediate(conn, spec, fds)`` (this module's kernel intermediate unless another is given)."""
+    intermediate = intermediate or _intermediate
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # intermediates are reaped by the system
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(control + ".new")
@@ -269,7 +271,7 @@ def serve(control):
     while True:
         conn, _ = listener.accept()
         try:
-            message, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)
+            message, fds, _, _ = socket.recv_fds(conn, max_bytes, max_fds)
             spec = json.loads(message)
         except (OSError, ValueError):
             conn.close()
@@ -277,7 +279,7 @@ def serve(control):
         pid = os.fork()
         if pid == 0:
             listener.close()
-            _intermediate(conn, spec, fds)
+            intermediate(conn, spec, fds)
         conn.close()
         for fd in fds:
             os.close(fd)
@@ -433,15 +435,8 @@ class Template:
                 *kernel_argv]
 
     def close(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+        from .sandbox import kill_group
+        kill_group(self.proc, wait=10)
         shutil.rmtree(self.base, ignore_errors=True)
 
 

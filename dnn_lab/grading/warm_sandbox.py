@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from . import warm_kernel
-from .sandbox import LEVEL_BWRAP, LIB, WORK, Limits, _PidsCgroup, _bwrap_args, _environment, bwrap_works
+from .sandbox import LEVEL_BWRAP, LIB, WORK, Limits, _PidsCgroup, _bwrap_args, _environment, bwrap_works, kill_group
 
 _TEMPLATES = {}
 _LOCK = threading.Lock()
@@ -133,26 +133,8 @@ def _intermediate(conn, spec, fds):
 
 
 def serve(control):
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(control + ".new")
-    listener.listen(16)
-    os.rename(control + ".new", control)
-    while True:
-        conn, _ = listener.accept()
-        try:
-            message, fds, _, _ = socket.recv_fds(conn, 1 << 16, 4)
-            spec = json.loads(message)
-        except (OSError, ValueError):
-            conn.close()
-            continue
-        pid = os.fork()
-        if pid == 0:
-            listener.close()
-            _intermediate(conn, spec, fds)
-        conn.close()
-        for fd in fds:
-            os.close(fd)
+    """The sandbox template's loop (warm_kernel's, with this module's intermediate)."""
+    warm_kernel.serve(control, _intermediate, max_bytes=1 << 16, max_fds=4)
 
 
 # ---- the grading process's side ----------------------------------------------------------------------------------
@@ -275,15 +257,7 @@ class Template:
         return self.proc.poll() is None and os.path.exists(self.control)
 
     def close(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+        kill_group(self.proc, wait=10)
         shutil.rmtree(self.base, ignore_errors=True)
 
 
